@@ -1,0 +1,101 @@
+"""Every model of the schema, importable from here or from its domain module.
+
+This module holds no model itself; it imports each domain so that
+`from webapp.models import User` works and Alembic autogenerate sees every table.
+"""
+
+from webapp.models.analytics import (
+    PLATFORM_SCOPE,
+    DailyMetric,
+    HourlyMetric,
+    LearnerDay,
+    LearnerFeatureSnapshot,
+    ReportDefinition,
+)
+from webapp.models.audit import AuditEntry
+from webapp.models.core import Base, metadata
+from webapp.models.engagement import (
+    AttentionSpan,
+    BehaviorEvent,
+    DailyLogin,
+    FocusMetrics,
+    LearningSession,
+    SessionEvent,
+    UserEngagementProfile,
+)
+from webapp.models.gamification import (
+    Badge,
+    Duel,
+    DuelParticipant,
+    Leaderboard,
+    LeaderboardEntry,
+    PointsTransaction,
+    StreakActivity,
+    StreakFreeze,
+    StreakMilestone,
+    UserBadge,
+    UserPoints,
+    UserStreak,
+)
+from webapp.models.learning import (
+    AssessmentResult,
+    ContentPreference,
+    LearningPath,
+    LearningPreference,
+    PathModule,
+    QuizAttempt,
+    Skill,
+    SkillMastery,
+)
+from webapp.models.notifications import Notification, NotificationPreference, NotificationTemplate
+from webapp.models.social import ActivityFeed, GroupMember, SocialActivity, StudyGroup, UserConnection
+from webapp.models.users import User, UserProfile
+
+__all__ = [
+    "PLATFORM_SCOPE",
+    "ActivityFeed",
+    "AssessmentResult",
+    "AttentionSpan",
+    "AuditEntry",
+    "Badge",
+    "Base",
+    "BehaviorEvent",
+    "ContentPreference",
+    "DailyLogin",
+    "DailyMetric",
+    "Duel",
+    "DuelParticipant",
+    "FocusMetrics",
+    "GroupMember",
+    "HourlyMetric",
+    "Leaderboard",
+    "LeaderboardEntry",
+    "LearnerDay",
+    "LearnerFeatureSnapshot",
+    "LearningPath",
+    "LearningPreference",
+    "LearningSession",
+    "Notification",
+    "NotificationPreference",
+    "NotificationTemplate",
+    "PathModule",
+    "PointsTransaction",
+    "QuizAttempt",
+    "ReportDefinition",
+    "SessionEvent",
+    "Skill",
+    "SkillMastery",
+    "SocialActivity",
+    "StreakActivity",
+    "StreakFreeze",
+    "StreakMilestone",
+    "StudyGroup",
+    "User",
+    "UserBadge",
+    "UserConnection",
+    "UserEngagementProfile",
+    "UserPoints",
+    "UserProfile",
+    "UserStreak",
+    "metadata",
+]

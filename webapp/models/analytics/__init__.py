@@ -1,0 +1,14 @@
+"""Rollups that the dashboards read, saved report views, and the feature store."""
+
+from webapp.models.analytics.metrics import PLATFORM_SCOPE, DailyMetric, HourlyMetric, LearnerDay
+from webapp.models.analytics.ml_features import LearnerFeatureSnapshot
+from webapp.models.analytics.reports import ReportDefinition
+
+__all__ = [
+    "PLATFORM_SCOPE",
+    "DailyMetric",
+    "HourlyMetric",
+    "LearnerDay",
+    "LearnerFeatureSnapshot",
+    "ReportDefinition",
+]

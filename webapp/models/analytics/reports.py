@@ -1,0 +1,30 @@
+"""Saved report views: a report type and its filters, owned by a staff member."""
+
+from typing import Any
+
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.core.base import Base
+from webapp.models.core.enums import ReportType, str_enum
+from webapp.models.core.mixins import TimestampMixin
+from webapp.models.core.types import JSONType
+
+
+class ReportDefinition(TimestampMixin, Base):
+    """A bookmarked report: which page, with which filters."""
+
+    __tablename__ = "report_definitions"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), nullable=False)
+    report_type: Mapped[ReportType] = mapped_column(str_enum(ReportType, "report_type"), nullable=False)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    is_shared: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    owner: Mapped["User"] = relationship()  # noqa: F821
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,81 @@
+"""User accounts (learners and staff) and learner profiles."""
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from webapp.models.core.base import Base
+from webapp.models.core.enums import AgeBand, Role, str_enum
+from webapp.models.core.mixins import ActiveFlagMixin, TimestampMixin
+from webapp.models.core.types import UTCDateTime
+
+STAFF_ROLES = frozenset({Role.TEACHER, Role.OPERATOR, Role.ADMIN})
+
+
+class User(TimestampMixin, ActiveFlagMixin, Base):
+    """Anyone the platform knows: learners, and staff who may log in here."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role != 'learner' OR password_hash IS NULL", name="learner_no_password"),
+        CheckConstraint("session_version >= 0", name="session_version_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    display_name: Mapped[str] = mapped_column(String(120), nullable=False)
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"), nullable=False, index=True)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    # Bumped on logout, deactivation and password change: older cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    profile: Mapped["UserProfile | None"] = relationship(
+        back_populates="user", uselist=False, cascade="all, delete-orphan", passive_deletes=True
+    )
+    streak: Mapped["UserStreak | None"] = relationship(  # noqa: F821
+        back_populates="user", uselist=False, passive_deletes=True
+    )
+    points: Mapped["UserPoints | None"] = relationship(  # noqa: F821
+        back_populates="user", uselist=False, passive_deletes=True
+    )
+    engagement_profile: Mapped["UserEngagementProfile | None"] = relationship(  # noqa: F821
+        back_populates="user", uselist=False, passive_deletes=True
+    )
+    memberships: Mapped[list["GroupMember"]] = relationship(  # noqa: F821
+        back_populates="user", passive_deletes=True
+    )
+
+    @property
+    def is_staff(self) -> bool:
+        """Whether the role is one that may log in to this app."""
+        return self.role in STAFF_ROLES
+
+    def __str__(self) -> str:
+        return f"{self.display_name} <{self.email}>"
+
+
+class UserProfile(TimestampMixin, Base):
+    """A learner's descriptive profile, one per user."""
+
+    __tablename__ = "user_profiles"
+    __table_args__ = (
+        CheckConstraint("grade_level IS NULL OR grade_level BETWEEN 1 AND 12", name="grade_range"),
+    )
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    grade_level: Mapped[int | None] = mapped_column(Integer)
+    school: Mapped[str | None] = mapped_column(String(200))
+    bio: Mapped[str | None] = mapped_column(Text)
+    avatar_url: Mapped[str | None] = mapped_column(String(500))
+    date_of_birth: Mapped[date | None] = mapped_column()
+    age_band: Mapped[AgeBand | None] = mapped_column(str_enum(AgeBand, "age_band"))
+    goals: Mapped[str | None] = mapped_column(Text)
+
+    user: Mapped[User] = relationship(back_populates="profile")
+
+    def __str__(self) -> str:
+        return f"profile of user {self.user_id}"
