@@ -43,6 +43,9 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Attach the flask sub-commands."""
+    from webapp.cli import register_commands as register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,0 +1,15 @@
+"""Flask sub-commands, one module per group; each module exposes a click group."""
+
+from flask import Flask
+
+
+def register_commands(app: Flask) -> None:
+    """Attach every command group to the app (`flask --app wsgi <group> ...`)."""
+    for group in _groups():
+        app.cli.add_command(group)
+
+
+def _groups() -> list:
+    # Imported here so that importing webapp.cli stays cheap.
+    groups: list = []
+    return groups

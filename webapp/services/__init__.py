@@ -1,0 +1,1 @@
+"""Domain logic: plain functions over a session and values, no request code."""
