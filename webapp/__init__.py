@@ -3,10 +3,11 @@
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
 
 from webapp.config import Config, config_from_env
-from webapp.extensions import db, migrate
+from webapp.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -32,13 +33,22 @@ def register_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    import webapp.auth.sessions  # noqa: F401  (registers the user loader)
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints."""
+    from webapp.auth import bp as auth_bp
     from webapp.main import bp as main_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
 
 
 def register_commands(app: Flask) -> None:
@@ -48,5 +58,28 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
+ERROR_MESSAGES = {
+    400: "The request could not be understood (was the form stale? reload and try again).",
+    403: "You do not have access to this page.",
+    404: "There is nothing here.",
+    405: "That method is not allowed here.",
+    413: "The upload is too large.",
+    429: "Too many attempts. Wait a minute and try again.",
+    500: "Something went wrong on our side. It has been logged.",
+}
+
+
 def register_errorhandlers(app: Flask) -> None:
-    """Render our own error pages."""
+    """Render our own error pages; never leak exception or database text."""
+
+    def render_error(error: Exception):
+        code = error.code if isinstance(error, HTTPException) else 500
+        if code == 500:
+            db.session.rollback()
+            app.logger.exception("unhandled error", exc_info=error)
+        message = ERROR_MESSAGES.get(code, "The request failed.")
+        return render_template("errors/error.html", code=code, message=message), code
+
+    for code in ERROR_MESSAGES:
+        app.register_error_handler(code, render_error)
+    app.register_error_handler(Exception, render_error)

@@ -49,6 +49,14 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
         back_populates="user", passive_deletes=True
     )
 
+    # The three attributes and get_id() that session libraries (Flask-Login) expect.
+    is_authenticated = True
+    is_anonymous = False
+
+    def get_id(self) -> str:
+        """Return the session identity: id and session version, so a bump logs out old cookies."""
+        return f"{self.id}:{self.session_version}"
+
     @property
     def is_staff(self) -> bool:
         """Whether the role is one that may log in to this app."""

@@ -1,0 +1,50 @@
+"""Login and logout."""
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from webapp.auth import bp
+from webapp.auth.forms import LoginForm, LogoutForm
+from webapp.auth.passwords import verify_password
+from webapp.auth.redirects import safe_next
+from webapp.auth.sessions import end_sessions
+from webapp.extensions import db
+from webapp.models import User
+
+LOGIN_FAILED = "Invalid email or password."
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the staff user these credentials belong to, or None (same cost either way)."""
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    ok = verify_password(user.password_hash if user else None, password)
+    if ok and user.is_active and user.is_staff:
+        return user
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; sign a staff member in."""
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(safe_next(request.args.get("next")))
+        flash(LOGIN_FAILED, "danger")
+    response = make_response(render_template("auth/login.html", form=form))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/logout")
+def logout():
+    """Sign out and end every session of this user."""
+    form = LogoutForm()
+    if form.validate_on_submit() and current_user.is_authenticated:
+        end_sessions(current_user)
+        db.session.commit()
+    logout_user()
+    return redirect(url_for("auth.login"))
