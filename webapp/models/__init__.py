@@ -6,11 +6,15 @@ This module holds no model itself; it imports each domain so that
 
 from webapp.models.analytics import (
     PLATFORM_SCOPE,
+    ContentTypeMetric,
     DailyMetric,
     HourlyMetric,
     LearnerDay,
     LearnerFeatureSnapshot,
+    LearnerRiskFlag,
+    PointsReasonMetric,
     ReportDefinition,
+    RetentionCohort,
 )
 from webapp.models.audit import AuditEntry
 from webapp.models.core import Base, metadata
@@ -61,6 +65,7 @@ __all__ = [
     "Base",
     "BehaviorEvent",
     "ContentPreference",
+    "ContentTypeMetric",
     "DailyLogin",
     "DailyMetric",
     "Duel",
@@ -72,6 +77,7 @@ __all__ = [
     "LeaderboardEntry",
     "LearnerDay",
     "LearnerFeatureSnapshot",
+    "LearnerRiskFlag",
     "LearningPath",
     "LearningPreference",
     "LearningSession",
@@ -79,9 +85,11 @@ __all__ = [
     "NotificationPreference",
     "NotificationTemplate",
     "PathModule",
+    "PointsReasonMetric",
     "PointsTransaction",
     "QuizAttempt",
     "ReportDefinition",
+    "RetentionCohort",
     "SessionEvent",
     "Skill",
     "SkillMastery",

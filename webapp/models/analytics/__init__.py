@@ -1,14 +1,20 @@
 """Rollups that the dashboards read, saved report views, and the feature store."""
 
+from webapp.models.analytics.breakdowns import ContentTypeMetric, PointsReasonMetric, RetentionCohort
 from webapp.models.analytics.metrics import PLATFORM_SCOPE, DailyMetric, HourlyMetric, LearnerDay
 from webapp.models.analytics.ml_features import LearnerFeatureSnapshot
 from webapp.models.analytics.reports import ReportDefinition
+from webapp.models.analytics.risk import LearnerRiskFlag
 
 __all__ = [
     "PLATFORM_SCOPE",
+    "ContentTypeMetric",
     "DailyMetric",
     "HourlyMetric",
     "LearnerDay",
     "LearnerFeatureSnapshot",
+    "LearnerRiskFlag",
+    "PointsReasonMetric",
     "ReportDefinition",
+    "RetentionCohort",
 ]

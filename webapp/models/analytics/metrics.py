@@ -8,7 +8,7 @@ Days are local days of each learner, as the learner's timezone says.
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.models.core.base import Base
@@ -106,3 +106,13 @@ class LearnerDay(Base):
     quiz_attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     quiz_percent_sum: Mapped[float] = mapped_column(Float, default=0, server_default="0")
     points_earned: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Added by the analytics refresh (issue 5): what the rules and distinct counts need.
+    is_active: Mapped[bool] = mapped_column(default=False, server_default=false())
+    quiz_correct: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    quiz_questions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    span_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    span_seconds_sum: Mapped[float] = mapped_column(Float, default=0, server_default="0")
+    interruptions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    badges_awarded: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A streak day (StreakActivity) or a used freeze kept the learner's streak alive.
+    kept_streak: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -1,0 +1,29 @@
+"""At-risk flags: which documented rule fired for which learner, as of a day."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.models.core.base import Base
+from webapp.models.core.mixins import utcnow
+from webapp.models.core.types import UTCDateTime, big_id
+
+
+class LearnerRiskFlag(Base):
+    """One rule of `webapp.services.analytics.risk` that fired for a learner on `as_of`."""
+
+    __tablename__ = "learner_risk_flags"
+    __table_args__ = (
+        UniqueConstraint("as_of", "user_id", "rule"),
+        Index("ix_learner_risk_flags_user_as_of", "user_id", "as_of"),
+    )
+
+    id: Mapped[int] = mapped_column(big_id, primary_key=True)
+    as_of: Mapped[date] = mapped_column(nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    rule: Mapped[str] = mapped_column(String(32), nullable=False)
+    # The figure the rule compared (days idle, % change, streak length, mastery).
+    value: Mapped[float | None] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(String(200), nullable=False)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

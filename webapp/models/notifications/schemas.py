@@ -1,0 +1,128 @@
+"""Schemas of notifications, notification preferences and templates."""
+
+from typing import Annotated
+
+from jinja2 import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+from pydantic import AfterValidator, Field, model_validator
+
+from webapp.models.core.enums import Channel, NotificationCategory, NotificationStatus
+from webapp.models.core.schemas import (
+    Hour,
+    Locale,
+    ReadSchema,
+    RowId,
+    Schema,
+    UpdateSchema,
+    UTCDatetime,
+    WriteSchema,
+    check_order,
+    text,
+)
+
+_jinja = SandboxedEnvironment()
+
+
+def _jinja_syntax(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            _jinja.parse(value)
+        except TemplateSyntaxError as exc:
+            raise ValueError(f"template syntax error on line {exc.lineno}: {exc.message}") from exc
+    return value
+
+
+TemplateKey = Annotated[str, Field(max_length=64, pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
+TemplateBody = Annotated[text(20000), AfterValidator(_jinja_syntax)]
+TemplateSubject = Annotated[text(200), AfterValidator(_jinja_syntax)]
+
+
+class NotificationFields(Schema):
+    recipient_id: RowId
+    template_id: RowId | None = None
+    channel: Channel
+    category: NotificationCategory
+    subject: text(200) | None = None
+    body: text(20000)
+    status: NotificationStatus = NotificationStatus.QUEUED
+    failure_reason: text(255) | None = None
+    scheduled_at: UTCDatetime | None = None
+    sent_at: UTCDatetime | None = None
+    read_at: UTCDatetime | None = None
+
+    @model_validator(mode="after")
+    def _status_matches_times(self):
+        if self.status == NotificationStatus.READ and self.read_at is None:
+            raise ValueError("a read notification needs read_at")
+        check_order(self.sent_at, self.read_at, "read before it was sent")
+        return self
+
+
+class NotificationCreate(NotificationFields, WriteSchema):
+    created_at: UTCDatetime | None = None
+
+
+class NotificationRead(NotificationFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+
+
+class NotificationPreferenceFields(Schema):
+    user_id: RowId
+    channel: Channel
+    category: NotificationCategory
+    is_enabled: bool = True
+    quiet_hours_start: Hour | None = None
+    quiet_hours_end: Hour | None = None
+
+    @model_validator(mode="after")
+    def _quiet_hours_paired(self):
+        if (self.quiet_hours_start is None) != (self.quiet_hours_end is None):
+            raise ValueError("quiet hours need both a start and an end")
+        return self
+
+
+class NotificationPreferenceCreate(NotificationPreferenceFields, WriteSchema):
+    pass
+
+
+class NotificationPreferenceRead(NotificationPreferenceFields, ReadSchema):
+    id: RowId
+    updated_at: UTCDatetime
+
+
+class NotificationTemplateFields(Schema):
+    key: TemplateKey
+    channel: Channel
+    locale: Locale = "en"
+    category: NotificationCategory = NotificationCategory.SYSTEM
+    subject: TemplateSubject | None = None
+    body: TemplateBody
+    is_active: bool = True
+    updated_by_id: RowId | None = None
+
+    @model_validator(mode="after")
+    def _email_has_subject(self):
+        if self.channel == Channel.EMAIL and not self.subject:
+            raise ValueError("an email template needs a subject")
+        return self
+
+
+class NotificationTemplateCreate(NotificationTemplateFields, WriteSchema):
+    pass
+
+
+class NotificationTemplateUpdate(UpdateSchema):
+    clearable = frozenset({"subject", "updated_by_id"})
+
+    category: NotificationCategory | None = None
+    subject: TemplateSubject | None = None
+    body: TemplateBody | None = None
+    is_active: bool | None = None
+    updated_by_id: RowId | None = None
+
+
+class NotificationTemplateRead(NotificationTemplateFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+    updated_at: UTCDatetime

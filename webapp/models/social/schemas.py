@@ -1,0 +1,123 @@
+"""Schemas of connections, study groups, activities and feeds."""
+
+from pydantic import model_validator
+
+from webapp.models.core.enums import ConnectionKind, ConnectionStatus, GroupRole
+from webapp.models.core.schemas import (
+    ReadSchema,
+    RowId,
+    Schema,
+    UpdateSchema,
+    UTCDatetime,
+    WriteSchema,
+    check_order,
+    text,
+)
+
+
+class UserConnectionFields(Schema):
+    follower_id: RowId
+    followee_id: RowId
+    kind: ConnectionKind = ConnectionKind.FOLLOW
+    status: ConnectionStatus = ConnectionStatus.ACCEPTED
+    accepted_at: UTCDatetime | None = None
+
+    @model_validator(mode="after")
+    def _not_self(self):
+        if self.follower_id == self.followee_id:
+            raise ValueError("a learner cannot connect to themselves")
+        return self
+
+
+class UserConnectionCreate(UserConnectionFields, WriteSchema):
+    pass
+
+
+class UserConnectionRead(UserConnectionFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+
+
+class StudyGroupFields(Schema):
+    name: text(120)
+    description: text(5000, 0) | None = None
+    owner_id: RowId | None = None
+    is_active: bool = True
+
+
+class StudyGroupCreate(StudyGroupFields, WriteSchema):
+    pass
+
+
+class StudyGroupUpdate(UpdateSchema):
+    clearable = frozenset({"description", "owner_id"})
+
+    name: text(120) | None = None
+    description: text(5000, 0) | None = None
+    owner_id: RowId | None = None
+    is_active: bool | None = None
+
+
+class StudyGroupRead(StudyGroupFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+    updated_at: UTCDatetime
+
+
+class GroupMemberFields(Schema):
+    group_id: RowId
+    user_id: RowId
+    role: GroupRole = GroupRole.MEMBER
+
+
+class GroupMemberCreate(GroupMemberFields, WriteSchema):
+    joined_at: UTCDatetime | None = None
+
+
+class GroupMemberRead(GroupMemberFields, ReadSchema):
+    id: RowId
+    joined_at: UTCDatetime
+
+
+class SocialActivityFields(Schema):
+    actor_id: RowId
+    verb: text(32)
+    object_type: text(32)
+    object_id: text(64) | None = None
+    summary: text(255)
+
+
+class SocialActivityCreate(SocialActivityFields, WriteSchema):
+    created_at: UTCDatetime | None = None
+
+
+class SocialActivityRead(SocialActivityFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+
+
+class ActivityFeedFields(Schema):
+    recipient_id: RowId
+    activity_id: RowId
+    is_read: bool = False
+    read_at: UTCDatetime | None = None
+
+    @model_validator(mode="after")
+    def _read_at_means_read(self):
+        if self.read_at is not None and not self.is_read:
+            raise ValueError("an item with read_at must be marked read")
+        return self
+
+
+class ActivityFeedCreate(ActivityFeedFields, WriteSchema):
+    created_at: UTCDatetime | None = None
+
+
+class ActivityFeedRead(ActivityFeedFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+
+    @model_validator(mode="after")
+    def _read_after_created(self):
+        check_order(self.created_at, self.read_at, "read before it was delivered")
+        return self
