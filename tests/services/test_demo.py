@@ -1,0 +1,165 @@
+"""The demo seed: deterministic, refuses to overwrite, resets, and agrees with the rules engine."""
+
+import hashlib
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select, text
+
+from webapp.models import (
+    LeaderboardEntry,
+    LearningSession,
+    QuizAttempt,
+    SessionEvent,
+    SkillMastery,
+    User,
+    UserBadge,
+    UserPoints,
+    UserStreak,
+    metadata,
+)
+from webapp.models.core.enums import Role
+from webapp.services.demo import SIZES, seed_demo
+
+try:
+    from webapp.services.recompute import recompute_all
+except ModuleNotFoundError:  # pragma: no cover - the engine is written in parallel
+    recompute_all = None
+
+END = date(2025, 3, 31)
+SEED_ARGS = ["demo", "seed", "--size", "tiny", "--end-date", END.isoformat()]
+# Salted by design (scrypt), so never equal twice; everything else must be.
+VOLATILE = {"password_hash"}
+# The rules engine stamps its own rows with the wall clock when it writes them (rule badges
+# too: their awarded_at is the moment of the evaluation, not a moment of the demo period).
+DERIVED_TABLES = {
+    "user_points",
+    "user_streaks",
+    "streak_activities",
+    "user_badges",
+    "leaderboard_entries",
+    "skill_masteries",
+    "user_engagement_profiles",
+    "points_transactions",
+    "streak_freezes",
+}
+BOOKKEEPING = {"updated_at", "computed_at", "created_at", "awarded_at"}
+DERIVED = [UserStreak, UserPoints, UserBadge, LeaderboardEntry, SkillMastery]
+
+
+def digests(session) -> dict[str, str]:
+    """A digest of every table's rows, in primary-key order."""
+    result = {}
+    for table in metadata.sorted_tables:
+        skip = VOLATILE | (BOOKKEEPING if table.name in DERIVED_TABLES else set())
+        columns = [c for c in table.columns if c.name not in skip]
+        rows = session.execute(select(*columns).order_by(*table.primary_key.columns)).all()
+        result[table.name] = hashlib.sha256(repr([tuple(row) for row in rows]).encode()).hexdigest()
+    return result
+
+
+def snapshot(session) -> dict[str, list]:
+    """The derived state, without surrogate ids (a rebuild may renumber rows)."""
+    session.expire_all()
+    shots = {}
+    for model in DERIVED:
+        columns = [c for c in model.__table__.columns if c.name != "id"]
+        shots[model.__tablename__] = sorted(map(tuple, session.execute(select(*columns)).all()), key=repr)
+    return shots
+
+
+def seed(runner, *extra: str):
+    result = runner.invoke(args=[*SEED_ARGS, *extra])
+    return result
+
+
+def test_seed_writes_a_believable_tiny_demo(runner, session):
+    result = seed(runner)
+    assert result.exit_code == 0, result.output
+    assert "demo-admin-1234" in result.output
+    assert "rows/s" in result.output
+    learners = session.scalar(select(func.count()).select_from(User).where(User.role == Role.LEARNER))
+    assert learners == SIZES["tiny"].learners
+    staff = session.scalars(select(User.role).where(User.password_hash.is_not(None))).all()
+    assert sorted(staff) == ["admin", "operator", "teacher", "teacher"]
+    assert session.scalar(select(func.count()).select_from(SessionEvent)) > 500
+    zones = set(session.scalars(select(User.timezone).where(User.role == Role.LEARNER)))
+    assert "Asia/Kolkata" in zones
+
+
+def test_same_seed_gives_the_same_data_and_reset_replaces_it(runner, session):
+    assert seed(runner, "--seed", "7").exit_code == 0
+    first = digests(session)
+    result = seed(runner, "--seed", "7", "--reset")
+    assert result.exit_code == 0, result.output
+    session.expire_all()
+    assert digests(session) == first
+    assert seed(runner, "--seed", "8", "--reset").exit_code == 0
+    other = digests(session)
+    assert other["session_events"] != first["session_events"]
+
+
+def test_refuses_to_write_over_learners_without_reset(runner, session):
+    assert seed(runner).exit_code == 0
+    before = session.scalar(select(func.count()).select_from(LearningSession))
+    result = seed(runner)
+    assert result.exit_code != 0
+    assert "--reset" in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert session.scalar(select(func.count()).select_from(LearningSession)) == before
+
+
+def test_if_empty_skips_and_still_prints_the_logins(runner):
+    assert seed(runner).exit_code == 0
+    result = seed(runner, "--if-empty")
+    assert result.exit_code == 0
+    assert "not seeding" in result.output
+    assert "admin@demo.shikshadisha.in" in result.output
+
+
+def test_reset_and_if_empty_together_are_a_usage_error(runner):
+    assert seed(runner, "--reset", "--if-empty").exit_code == 2
+
+
+def test_ids_continue_after_the_seed(runner, session):
+    assert seed(runner).exit_code == 0
+    user = User(email="new@example.org", display_name="New", role=Role.LEARNER)
+    session.add(user)
+    session.commit()
+    assert user.id > SIZES["tiny"].learners
+
+
+def test_raw_rows_satisfy_the_constraints(runner, session):
+    """SQLite loads with checks off for speed, so check afterwards; PostgreSQL's COPY enforces them."""
+    assert seed(runner).exit_code == 0
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    assert session.execute(text("PRAGMA foreign_key_check")).all() == []
+    assert session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_quiz_scores_improve_with_practice(app, session):
+    seed_demo(session, "small", 3, END, derive=False)
+    rows = session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.started_at, QuizAttempt.score).order_by(
+            QuizAttempt.started_at
+        )
+    ).all()
+    by_learner: dict[int, list[float]] = {}
+    for user_id, _, score in rows:
+        by_learner.setdefault(user_id, []).append(score)
+    firsts = [scores[0] for scores in by_learner.values() if len(scores) >= 6]
+    lasts = [scores[-1] for scores in by_learner.values() if len(scores) >= 6]
+    assert sum(lasts) / len(lasts) > sum(firsts) / len(firsts) + 5
+
+
+@pytest.mark.skipif(recompute_all is None, reason="webapp.services.recompute (the rules engine) is absent")
+def test_derived_state_equals_a_recompute_of_the_raw_activity(runner, session):
+    assert seed(runner).exit_code == 0
+    seeded = snapshot(session)
+    assert seeded["user_streaks"]
+    assert seeded["leaderboard_entries"]
+    assert seeded["skill_masteries"]
+    recompute_all(session, since=None, today=END)
+    session.commit()
+    assert snapshot(session) == seeded

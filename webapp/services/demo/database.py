@@ -1,0 +1,72 @@
+"""What the seed asks of the database: is it empty, empty it, tune it for bulk loading."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection, func, select, text
+from sqlalchemy.orm import Session
+
+from webapp.models import User, metadata
+from webapp.models.core.enums import Role
+
+
+def learner_count(session: Session) -> int:
+    """How many learners the database holds."""
+    return session.scalar(select(func.count()).select_from(User).where(User.role == Role.LEARNER)) or 0
+
+
+def existing_emails(session: Session, emails: list[str]) -> set[str]:
+    """Which of these e-mail addresses have an account."""
+    return set(session.scalars(select(User.email).where(User.email.in_(emails))))
+
+
+def delete_all_rows(session: Session) -> None:
+    """Delete every data row of every table, keeping the schema (and Alembic's version)."""
+    tables = list(reversed(metadata.sorted_tables))
+    if session.get_bind().dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            session.execute(table.delete())
+    session.commit()
+
+
+def reset_sequences(connection: Connection) -> None:
+    """Move PostgreSQL's id sequences past the ids the seed chose itself."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in metadata.sorted_tables:
+        column = table.columns.get("id")
+        if column is None or not column.autoincrement or len(table.primary_key.columns) != 1:
+            continue
+        connection.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'),"  # noqa: S608 - our names
+                f' COALESCE((SELECT MAX(id) FROM "{table.name}"), 0) + 1, false)'
+            )
+        )
+
+
+@contextmanager
+def bulk_loading(connection: Connection) -> Iterator[None]:
+    """Trade durability for speed while seeding SQLite (a crash means seeding again)."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    # The generator keeps every reference and value valid (the tests check it, and PostgreSQL's
+    # COPY enforces every constraint); checking them row by row would cut SQLite's rate by half.
+    # These PRAGMAs only take effect outside a transaction.
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
+    connection.exec_driver_sql("PRAGMA synchronous=OFF")
+    connection.exec_driver_sql("PRAGMA cache_size=-262144")
+    connection.exec_driver_sql("PRAGMA temp_store=MEMORY")
+    try:
+        yield
+    finally:
+        connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
+        connection.exec_driver_sql("PRAGMA synchronous=NORMAL")
+        connection.exec_driver_sql("PRAGMA cache_size=-2000")
