@@ -20,8 +20,21 @@ install: $(STAMP)
 db-upgrade: install
 	$(FLASK) db upgrade
 
+# Seeds the small demo (about 200 learners, 90 days) once, on an empty database, and prints its logins.
 run: db-upgrade
+	$(FLASK) demo seed --size small --if-empty
+	$(FLASK) analytics refresh
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: migrate, then gunicorn (settings in gunicorn.conf.py; BIND, WEB_CONCURRENCY, ...).
+PROD := APP_ENV=$${APP_ENV:-production}
+serve: install
+	$(PROD) $(VENV)/bin/flask --app wsgi db upgrade
+	$(PROD) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
+
+# Benchmarks (bench/README.md): e.g. make bench SIZES="small medium" BACKENDS="sqlite postgresql"
+bench: install
+	$(PY) -m bench $(if $(SIZES),--sizes "$(SIZES)") $(if $(BACKENDS),--backends "$(BACKENDS)") $(BENCH_ARGS)
 
 browser-deps:
 	@bash scripts/ensure-chromium.sh

@@ -2,7 +2,7 @@
 
 import sys
 import time
-from datetime import date
+from datetime import UTC, datetime, timedelta
 
 import click
 
@@ -33,7 +33,7 @@ demo = click.Group("demo", help="Demo data for trying the app out.")
 @click.option(
     "--end-date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Last day of the demo period (YYYY-MM-DD)  [default: today]",
+    help="Last day of the demo period (YYYY-MM-DD)  [default: yesterday, so that no activity lies ahead]",
 )
 @click.option("--reset", is_flag=True, help="Delete every data row first (the schema stays).")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when learners exist.")
@@ -53,7 +53,8 @@ def seed_command(size: str, seed: int, end_date, reset: bool, if_empty: bool) ->
     if reset:
         click.echo("Deleting every data row (the schema stays)...", err=True)
         delete_all_rows(db.session)
-    end = end_date.date() if end_date else date.today()
+    # Yesterday by default: a learner's whole local day of activity is then in the past.
+    end = end_date.date() if end_date else datetime.now(UTC).date() - timedelta(days=1)
     click.echo(f"Seeding the {size} demo (seed {seed}, {SIZES[size].days} days ending {end})...", err=True)
     report = seed_demo(db.session, size, seed, end, progress=_Progress())
     click.echo("", err=True)
