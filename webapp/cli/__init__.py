@@ -11,5 +11,10 @@ def register_commands(app: Flask) -> None:
 
 def _groups() -> list:
     # Imported here so that importing webapp.cli stays cheap.
-    groups: list = []
+    from webapp.cli.analytics import analytics
+    from webapp.cli.demo import demo
+    from webapp.cli.gamification import gamification
+    from webapp.cli.users import users
+
+    groups: list = [analytics, demo, gamification, users]
     return groups

@@ -1,0 +1,111 @@
+"""Per-day, per-scope rollups of one chunk, from the staged tables and learner_days."""
+
+# ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from webapp.models.analytics.metrics import PLATFORM_SCOPE, group_scope
+from webapp.services.analytics.buckets import FOCUS_BUCKETS, SPAN_BUCKETS, empty_buckets
+from webapp.services.analytics.scopes import scoped
+from webapp.services.analytics.sql import Dialect, as_date
+
+WINDOWS = (7, 30)
+
+
+def _rows(conn: Connection, sql: str, params: dict) -> list:
+    return conn.execute(text(sql), params).all()
+
+
+def blank_metrics(conn: Connection, lo: date, hi: date) -> dict[tuple[date, str], dict[str, Any]]:
+    """Return a zeroed metric row for every day of the chunk and every scope."""
+    scopes = [(PLATFORM_SCOPE, None)]
+    scopes += [(group_scope(gid), gid) for (gid,) in conn.execute(text("SELECT id FROM study_groups"))]
+    out = {}
+    day = lo
+    while day <= hi:
+        for scope, gid in scopes:
+            out[(day, scope)] = {
+                "day": day, "scope": scope, "study_group_id": gid,
+                "active_learners": 0, "weekly_active_learners": 0, "monthly_active_learners": 0,
+                "new_learners": 0, "sessions": 0, "learning_minutes": 0.0,
+                "avg_session_minutes": None, "median_session_minutes": None, "avg_focus_score": None,
+                "focus_buckets": empty_buckets(FOCUS_BUCKETS), "span_buckets": empty_buckets(SPAN_BUCKETS),
+                "avg_span_seconds": None, "interruptions": 0, "quiz_attempts": 0, "avg_quiz_score": None,
+                "points_earned": 0, "badges_awarded": 0, "streak_holders": 0,
+            }  # fmt: skip
+        day += timedelta(days=1)
+    return out
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return float(num) / den if den else None
+
+
+def add_learner_day_figures(conn: Connection, d: Dialect, params: dict, out: dict) -> None:
+    """Fill the figures that sum over learner_days (actives, volumes, focus, quizzes, points...)."""
+    first = (
+        "NOT EXISTS (SELECT 1 FROM learner_days p WHERE p.user_id = ld.user_id"
+        " AND p.is_active AND p.day < ld.day)"
+    )
+    source = f"(SELECT ld.*, CASE WHEN ld.is_active AND {first} THEN 1 ELSE 0 END AS is_new FROM learner_days ld WHERE ld.day BETWEEN :lo AND :hi)"  # noqa: E501
+    cols = (
+        "x.day AS day, CASE WHEN x.is_active THEN 1 ELSE 0 END AS act, x.is_new, x.sessions, "
+        "x.learning_minutes, x.focus_score_sum, x.focus_sessions, x.span_count, x.span_seconds_sum, "
+        "x.interruptions, x.quiz_attempts, x.quiz_percent_sum, x.points_earned, x.badges_awarded, "
+        "CASE WHEN x.kept_streak THEN 1 ELSE 0 END AS streak"
+    )
+    sql = f"""
+        SELECT day, scope, SUM(act), SUM(is_new), SUM(sessions), SUM(learning_minutes), SUM(focus_score_sum),
+               SUM(focus_sessions), SUM(span_count), SUM(span_seconds_sum), SUM(interruptions),
+               SUM(quiz_attempts), SUM(quiz_percent_sum), SUM(points_earned), SUM(badges_awarded), SUM(streak)
+        FROM ({scoped(source, cols)}) s GROUP BY day, scope"""
+    for r in _rows(conn, sql, params):
+        row = out.get((as_date(r[0]), r[1]))
+        if row is None:
+            continue
+        row.update(
+            active_learners=int(r[2]), new_learners=int(r[3]), sessions=int(r[4]),
+            learning_minutes=float(r[5]), avg_session_minutes=_ratio(r[5], r[4]),
+            avg_focus_score=_ratio(r[6], r[7]), avg_span_seconds=_ratio(r[9], r[8]),
+            interruptions=int(r[10]), quiz_attempts=int(r[11]), avg_quiz_score=_ratio(r[12], r[11]),
+            points_earned=int(r[13]), badges_awarded=int(r[14]), streak_holders=int(r[15]),
+        )  # fmt: skip
+
+
+def add_actives(conn: Connection, d: Dialect, lo: date, hi: date, out: dict) -> None:
+    """Fill weekly and monthly actives: distinct learners active in the trailing 7 and 30 days.
+
+    Each active day a of a learner covers the days [a, min(a + W, next active day)); the
+    count on day t is the running sum of +1 at each start and -1 at each end, per scope.
+    """
+    ends = [
+        f"CASE WHEN n IS NOT NULL AND n < {d.add_days('a', w)} THEN n ELSE {d.add_days('a', w)} END"
+        for w in WINDOWS
+    ]
+    events = f"""(
+        SELECT user_id, a AS day, 1 AS d7, 1 AS d30 FROM seg
+        UNION ALL SELECT user_id, {ends[0]}, -1, 0 FROM seg
+        UNION ALL SELECT user_id, {ends[1]}, 0, -1 FROM seg)"""
+    sql = f"""
+        WITH seg AS (
+          SELECT user_id, day AS a, LEAD(day) OVER (PARTITION BY user_id ORDER BY day) AS n
+          FROM learner_days WHERE is_active AND day BETWEEN :wlo AND :hi)
+        SELECT day, scope, SUM(d7), SUM(d30)
+        FROM ({scoped(events, "x.day AS day, x.d7, x.d30")}) s
+        WHERE day <= :hi GROUP BY scope, day ORDER BY scope, day"""
+    wlo = lo - timedelta(days=max(WINDOWS) - 1)
+    deltas: dict[str, dict[date, tuple[int, int]]] = defaultdict(dict)
+    for r in _rows(conn, sql, {"wlo": d.day(wlo), "hi": d.day(hi)}):
+        deltas[r[1]][as_date(r[0])] = (int(r[2]), int(r[3]))
+    for scope in {s for _, s in out}:
+        events, weekly, monthly, day = deltas.get(scope, {}), 0, 0, wlo
+        while day <= hi:
+            d7, d30 = events.get(day, (0, 0))
+            weekly, monthly = weekly + d7, monthly + d30
+            if day >= lo:
+                out[(day, scope)].update(weekly_active_learners=weekly, monthly_active_learners=monthly)
+            day += timedelta(days=1)

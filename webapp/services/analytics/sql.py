@@ -1,0 +1,137 @@
+"""Dialect helpers for the set-based rollup SQL (PostgreSQL and SQLite).
+
+The rollups are written as SQL text so that each step is one statement over a
+table; the few things the two databases spell differently live here.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Connection, Engine
+
+# pg_advisory_xact_lock key of `analytics refresh` (any constant bigint, ours alone).
+REFRESH_LOCK_KEY = 5_311_904_215_001
+
+
+class Dialect:
+    """SQL fragments for one database."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.pg = name == "postgresql"
+
+    def local_day(self, ts: str, tz: str) -> str:
+        """Return SQL for the local calendar day of UTC timestamp ts in time zone tz."""
+        if self.pg:
+            return f"CAST(timezone({tz}, {ts}) AS DATE)"
+        return f"sd_local_day({ts}, {tz})"
+
+    def local_hour(self, ts: str, tz: str) -> str:
+        """Return SQL for the local hour (0-23) of UTC timestamp ts in time zone tz."""
+        if self.pg:
+            return f"CAST(EXTRACT(HOUR FROM timezone({tz}, {ts})) AS INTEGER)"
+        return f"sd_local_hour({ts}, {tz})"
+
+    def add_days(self, day: str, days: int) -> str:
+        """Return SQL for a date plus a whole number of days."""
+        if self.pg:
+            return f"({day} + {int(days)})"
+        return f"date({day}, '{int(days):+d} days')"
+
+    def day_num(self, day: str) -> str:
+        """Return SQL for a date as a whole number of days (for differences and islands)."""
+        if self.pg:
+            return f"({day} - DATE '2000-01-01')"
+        return f"CAST(julianday({day}) AS INTEGER)"
+
+    def week_start(self, day: str) -> str:
+        """Return SQL for the Monday of the ISO week holding a date."""
+        if self.pg:
+            return f"CAST(date_trunc('week', {day}) AS DATE)"
+        return f"date({day}, 'weekday 0', '-6 days')"
+
+    def true(self) -> str:
+        """Return a boolean true literal that both databases store in a boolean column."""
+        return "TRUE" if self.pg else "1"
+
+    def day(self, value: date) -> date | str:
+        """Return a date as a bind value (SQLite keeps ISO text; its date adapter is deprecated)."""
+        return value if self.pg else value.isoformat()
+
+    def ts(self, value: date) -> datetime | str:
+        """Return the UTC midnight starting a date as a bind value for timestamp columns."""
+        if self.pg:
+            return datetime(value.year, value.month, value.day, tzinfo=UTC)
+        return value.isoformat()
+
+
+def as_date(value: date | str) -> date:
+    """Return a date read back from either database (SQLite gives ISO text)."""
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@lru_cache(maxsize=512)
+def _zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def _local(ts: str | None, tz: str | None) -> datetime | None:
+    if ts is None:
+        return None
+    return datetime.fromisoformat(ts).replace(tzinfo=UTC).astimezone(_zone(tz))
+
+
+def _sqlite_local_day(ts: str | None, tz: str | None) -> str | None:
+    local = _local(ts, tz)
+    return local.date().isoformat() if local else None
+
+
+def _sqlite_local_hour(ts: str | None, tz: str | None) -> int | None:
+    local = _local(ts, tz)
+    return local.hour if local else None
+
+
+def register_sqlite_functions(conn: Connection) -> None:
+    """Give a SQLite connection the local-time functions that PostgreSQL has built in."""
+    raw = conn.connection.driver_connection
+    raw.create_function("sd_local_day", 2, _sqlite_local_day, deterministic=True)
+    raw.create_function("sd_local_hour", 2, _sqlite_local_hour, deterministic=True)
+
+
+@contextmanager
+def connection(engine: Engine) -> Iterator[tuple[Connection, Dialect]]:
+    """Open a connection for the refresh (SQLite: our functions, manual transactions)."""
+    dialect = Dialect(engine.dialect.name)
+    if dialect.pg:
+        with engine.connect() as conn:
+            yield conn, dialect
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        register_sqlite_functions(conn)
+        conn.exec_driver_sql("PRAGMA busy_timeout = 120000")
+        yield conn, dialect
+
+
+@contextmanager
+def locked_transaction(conn: Connection, dialect: Dialect) -> Iterator[Connection]:
+    """One transaction that no other refresh runs beside (advisory lock / BEGIN IMMEDIATE)."""
+    if dialect.pg:
+        if conn.in_transaction():  # end the read-only autobegun transaction of the planning step
+            conn.commit()
+        with conn.begin():
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({REFRESH_LOCK_KEY})")
+            yield conn
+        return
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.exec_driver_sql("ROLLBACK")
+        raise
+    conn.exec_driver_sql("COMMIT")

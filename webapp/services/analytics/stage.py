@@ -1,0 +1,122 @@
+"""Staging of one chunk of local days: raw activity -> temp tables -> learner_days.
+
+Every raw table is read once per chunk, by a range scan on its timestamp index
+widened by a day on each side (local days run from UTC-12 to UTC+14) and then
+cut to the chunk's local days.
+"""
+
+# ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
+
+from datetime import date, timedelta
+
+from sqlalchemy import Connection, text
+
+from webapp.services.analytics.sql import Dialect
+
+TEMP_TABLES = ("tmp_sess", "tmp_spans", "tmp_points")
+
+
+def _window(dialect: Dialect, lo: date, hi: date) -> dict:
+    return {
+        "lo": dialect.day(lo),
+        "hi": dialect.day(hi),
+        "ts_lo": dialect.ts(lo - timedelta(days=1)),
+        "ts_hi": dialect.ts(hi + timedelta(days=2)),
+    }
+
+
+def _temp(conn: Connection, dialect: Dialect, name: str, select_sql: str, params: dict) -> None:
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    conn.execute(text(f"CREATE TEMP TABLE {name} AS {select_sql}"), params)
+
+
+def stage_raw(conn: Connection, dialect: Dialect, lo: date, hi: date) -> dict:
+    """Build tmp_sess, tmp_spans and tmp_points for local days lo..hi; return the bind params."""
+    d = dialect
+    params = _window(d, lo, hi)
+    day, hour = d.local_day("s.started_at", "u.timezone"), d.local_hour("s.started_at", "u.timezone")
+    sessions = f"""
+        SELECT * FROM (
+          SELECT s.user_id, {day} AS day, {hour} AS hour, s.content_type,
+                 COALESCE(s.duration_seconds, 0) / 60.0 AS minutes, f.focus_score AS focus
+          FROM learning_sessions s JOIN users u ON u.id = s.user_id
+          LEFT JOIN focus_metrics f ON f.session_id = s.id
+          WHERE s.started_at >= :ts_lo AND s.started_at < :ts_hi) t
+        WHERE day BETWEEN :lo AND :hi"""
+    _temp(conn, d, "tmp_sess", sessions, params)
+    spans = f"""
+        SELECT * FROM (
+          SELECT a.user_id, {d.local_day("a.started_at", "u.timezone")} AS day,
+                 a.focus_seconds, a.interruptions
+          FROM attention_spans a JOIN users u ON u.id = a.user_id
+          WHERE a.started_at >= :ts_lo AND a.started_at < :ts_hi) t
+        WHERE day BETWEEN :lo AND :hi"""
+    _temp(conn, d, "tmp_spans", spans, params)
+    points = f"""
+        SELECT * FROM (
+          SELECT p.user_id, {d.local_day("p.created_at", "u.timezone")} AS day, p.reason, p.amount
+          FROM points_transactions p JOIN users u ON u.id = p.user_id
+          WHERE p.created_at >= :ts_lo AND p.created_at < :ts_hi) t
+        WHERE day BETWEEN :lo AND :hi"""
+    _temp(conn, d, "tmp_points", points, params)
+    return params
+
+
+def drop_staging(conn: Connection) -> None:
+    """Drop the chunk's temp tables."""
+    for name in TEMP_TABLES:
+        conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+
+
+LEARNER_DAY_COLUMNS = (
+    "user_id, day, sessions, learning_minutes, focus_score_sum, focus_sessions, quiz_attempts,"
+    " quiz_percent_sum, quiz_correct, quiz_questions, points_earned, span_count, span_seconds_sum,"
+    " interruptions, badges_awarded, kept_streak, is_active"
+)
+
+
+def write_learner_days(conn: Connection, dialect: Dialect, params: dict) -> int:
+    """Rewrite learner_days of the chunk from the staged and raw activity; return rows written."""
+    d = dialect
+    zero9 = "0, 0, 0, 0, 0, 0, 0, 0, 0"
+    quiz_day = d.local_day("q.started_at", "u.timezone")
+    badge_day = d.local_day("b.awarded_at", "u.timezone")
+    parts = f"""
+        SELECT user_id, day, 1 AS n_sess, minutes, COALESCE(focus, 0) AS focus_sum,
+               CASE WHEN focus IS NULL THEN 0 ELSE 1 END AS focus_n,
+               0 AS quiz_n, 0 AS quiz_pct, 0 AS quiz_ok, 0 AS quiz_q, 0 AS pts,
+               0 AS span_n, 0 AS span_s, 0 AS intr, 0 AS badges, 0 AS streak
+        FROM tmp_sess
+        UNION ALL
+        SELECT user_id, day, 0, 0, 0, 0, 1, pct, ok, total, 0, 0, 0, 0, 0, 0 FROM (
+          SELECT q.user_id, {quiz_day} AS day, 100.0 * q.score / q.max_score AS pct,
+                 q.correct_count AS ok, q.total_questions AS total
+          FROM quiz_attempts q JOIN users u ON u.id = q.user_id
+          WHERE q.started_at >= :ts_lo AND q.started_at < :ts_hi) q
+        WHERE day BETWEEN :lo AND :hi
+        UNION ALL
+        SELECT user_id, day, 0, 0, 0, 0, 0, 0, 0, 0, CASE WHEN amount > 0 THEN amount ELSE 0 END,
+               0, 0, 0, 0, 0
+        FROM tmp_points
+        UNION ALL
+        SELECT user_id, day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, focus_seconds, interruptions, 0, 0 FROM tmp_spans
+        UNION ALL
+        SELECT user_id, day, 0, 0, 0, {zero9}, 1, 0 FROM (
+          SELECT b.user_id, {badge_day} AS day
+          FROM user_badges b JOIN users u ON u.id = b.user_id
+          WHERE b.awarded_at >= :ts_lo AND b.awarded_at < :ts_hi) b
+        WHERE day BETWEEN :lo AND :hi
+        UNION ALL
+        SELECT user_id, day, 0, 0, 0, {zero9}, 0, 1 FROM streak_activities WHERE day BETWEEN :lo AND :hi
+        UNION ALL
+        SELECT user_id, used_on, 0, 0, 0, {zero9}, 0, 1 FROM streak_freezes
+        WHERE status = 'used' AND used_on BETWEEN :lo AND :hi"""
+    insert = f"""
+        INSERT INTO learner_days ({LEARNER_DAY_COLUMNS})
+        SELECT user_id, day, SUM(n_sess), SUM(minutes), SUM(focus_sum), SUM(focus_n), SUM(quiz_n),
+               SUM(quiz_pct), SUM(quiz_ok), SUM(quiz_q), SUM(pts), SUM(span_n), SUM(span_s), SUM(intr),
+               SUM(badges), MAX(streak) > 0, SUM(n_sess) + SUM(quiz_n) > 0
+        FROM ({parts}) p
+        GROUP BY user_id, day"""
+    conn.execute(text("DELETE FROM learner_days WHERE day BETWEEN :lo AND :hi"), params)
+    return conn.execute(text(insert), params).rowcount
