@@ -1,0 +1,129 @@
+"""An operator logs in, creates a badge and previews a template; a teacher is refused the admin."""
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests import factories as f
+from tests.conftest import make_config
+from tests.helpers import DEFAULT_PASSWORD
+from webapp import create_app
+from webapp.extensions import db
+from webapp.models import Badge, metadata
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class AdminServer:
+    """Where the live app listens, who may log in, and the app (to read what was saved)."""
+
+    url: str
+    app: object
+    operator_email: str
+    teacher_email: str
+    learner_email: str
+    template_id: int
+
+
+@pytest.fixture(scope="module")
+def admin_server(tmp_path_factory) -> Iterator[AdminServer]:
+    """The app served by werkzeug in a thread over a SQLite file, with staff, a learner, a template."""
+    path = tmp_path_factory.mktemp("admin-live") / "admin.db"
+    app = create_app(make_config(f"sqlite:///{path}"))
+    with app.app_context():
+        metadata.create_all(db.engine)
+        s = db.session
+        operator, teacher = f.make_operator(s), f.make_teacher(s)
+        learner = f.make_learner(s, display_name="Meera Nair")
+        f.make_streak(s, user=learner, current_length=5, longest_length=5)
+        template = f.make_template(
+            s, key="streak.nudge", subject="Hi {{ first_name }}", body="{{ days }} days!"
+        )
+        s.commit()
+        emails = (operator.email, teacher.email, learner.email)
+        template_id = template.id
+        s.remove()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield AdminServer(f"http://127.0.0.1:{server.server_port}", app, *emails, template_id)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.engine.dispose()
+
+
+def _log_in(page, server: AdminServer, email: str, start: str = "/admin/") -> None:
+    page.goto(server.url + start)
+    assert "/login" in page.url
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_operator_creates_a_badge_and_previews_a_template(admin_server, page, artifacts):
+    _log_in(page, admin_server, admin_server.operator_email)
+    assert page.url.rstrip("/").endswith("/admin")
+
+    page.goto(admin_server.url + "/admin/badge/new/")
+    page.fill("input[name=slug]", "browser-badge")
+    page.fill("input[name=name]", "Browser Badge")
+    page.fill("input[name=criteria_threshold]", "5")
+    page.click("input[type=submit][value='Save']")
+    page.wait_for_url("**/admin/badge/**")
+    assert page.locator("td.col-name", has_text="Browser Badge").count() == 1
+    page.screenshot(path=str(artifacts / "admin-badge-created.png"), full_page=True)
+    with admin_server.app.app_context():
+        badge = db.session.query(Badge).filter_by(slug="browser-badge").one()
+        assert badge.criteria_threshold == 5
+        db.session.remove()
+
+    page.goto(f"{admin_server.url}/admin/notificationtemplate/details/?id={admin_server.template_id}")
+    page.click("text=Preview")
+    page.wait_for_selector("#preview-output")
+    assert "Hi Asha" in page.inner_text("#preview-output")  # sample data first
+    page.fill("#learner", admin_server.learner_email)
+    page.click("#preview-form button[type=submit]")
+    page.wait_for_selector("text=Rendered for Meera Nair")
+    output = page.inner_text("#preview-output")
+    assert "Hi Meera" in output
+    assert "5 days!" in output
+
+    page.fill("#body", "{{ ''.__class__.__mro__ }}")
+    page.click("#preview-form button[type=submit]")
+    page.wait_for_selector("#preview-errors")
+    assert "not allowed" in page.inner_text("#preview-errors")
+    page.screenshot(path=str(artifacts / "admin-template-preview.png"), full_page=True)
+    assert page.errors == [], "\n".join(page.errors)
+
+
+def test_teacher_is_refused_the_admin(admin_server, page, artifacts):
+    _log_in(page, admin_server, admin_server.teacher_email, start="/login")
+    response = page.goto(admin_server.url + "/admin/")
+    assert response.status == 403
+    assert "You do not have access to this page." in page.content()
+    response = page.goto(admin_server.url + "/admin/badge/new/")
+    assert response.status == 403
+    page.screenshot(path=str(artifacts / "admin-teacher-403.png"), full_page=True)
+
+
+def test_operator_awards_a_badge_with_the_bulk_action(admin_server, page):
+    """The "With selected" actions work under the CSP (no inline handlers), and award once."""
+    _log_in(page, admin_server, admin_server.operator_email)
+    page.goto(admin_server.url + "/admin/learner/")
+    page.check("input.action-checkbox")
+    page.click("text=With selected")
+    page.click("[data-model-action=award_badge]")
+    page.wait_for_url("**/admin/learner/action/**")
+    page.click("button:has-text('Award')")
+    page.wait_for_url("**/admin/learner/**")
+    assert "to 1 learner(s)" in page.content()
+    assert page.errors == [], "\n".join(page.errors)

@@ -1,0 +1,54 @@
+"""A teacher logs in, opens the engagement report, sees Plotly charts, and changes the range."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import DEFAULT_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def _points(page, chart_id: str) -> int:
+    """How many x values the first trace of a drawn chart holds."""
+    return page.evaluate(f"document.getElementById('chart-{chart_id}').data[0].x.length")
+
+
+def test_teacher_sees_engagement_charts_and_changes_the_range(live_server, page, artifacts):
+    page.goto(f"{live_server.url}/reports/engagement")
+    assert "/login" in page.url  # anonymous: sent to the login page first
+    page.fill("input[name=email]", live_server.teacher_email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/reports/engagement**")
+    page.wait_for_selector("#chart-engagement-actives.js-plotly-plot")
+    assert page.locator(".js-plotly-plot").count() >= 3
+    assert _points(page, "engagement-actives") == 30
+    page.screenshot(path=str(artifacts / "engagement-30-days.png"), full_page=True)
+
+    page.click("a[data-preset='7']")
+    page.wait_for_url("**range=7**")
+    page.wait_for_selector("#chart-engagement-actives.js-plotly-plot")
+    assert _points(page, "engagement-actives") == 7
+    page.screenshot(path=str(artifacts / "engagement-7-days.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_attention_charts_draw_and_a_csv_downloads(live_server, page, artifacts):
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=email]", live_server.teacher_email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.wait_for_selector("#chart-overview-actives.js-plotly-plot")
+    page.click("a.nav-link:has-text('Attention')")
+    page.wait_for_selector("#chart-attention-focus.js-plotly-plot")
+    assert _points(page, "attention-focus") == 30
+    page.screenshot(path=str(artifacts / "attention-30-days.png"), full_page=True)
+    with page.expect_download() as info:
+        page.click("#card-attention-focus a[download]")
+    download = info.value
+    lines = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "day,avg_focus_score,sessions_with_focus"
+    assert len(lines) == 31
+    assert page.errors == []

@@ -1,0 +1,45 @@
+"""Helpers for the report tests: the dataset refreshed into rollups, signed-in clients, filters."""
+
+from datetime import date, timedelta
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.helpers import DEFAULT_PASSWORD, login
+from tests.reports import dataset
+from webapp.extensions import db
+from webapp.reports.filters import ReportFilter
+from webapp.services.analytics.rollups import refresh
+
+RANGE = {"from": dataset.START.isoformat(), "to": dataset.END.isoformat()}
+
+
+def refreshed(session) -> dataset.Dataset:
+    """Build the hand-made dataset and refresh its rollups over its whole span."""
+    ds = dataset.build(session)
+    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    return ds
+
+
+def client_for(app: Flask, email: str) -> FlaskClient:
+    """A test client signed in as the staff member with this email."""
+    client = app.test_client()
+    response = login(client, email, DEFAULT_PASSWORD)
+    assert response.status_code == 302, f"{email} could not log in"
+    return client
+
+
+def span_filter(
+    scope_group: int | None = None, start: date = dataset.START, end: date = dataset.END
+) -> ReportFilter:
+    """A filter over the dataset's span for one group (or the whole platform)."""
+    return ReportFilter(start=start, end=end, preset=None, group_id=scope_group)
+
+
+def get(client: FlaskClient, url: str, **args):
+    """GET url and return (status, text), closing the response."""
+    response = client.get(url, query_string=args)
+    try:
+        return response.status_code, response.get_data(as_text=True)
+    finally:
+        response.close()

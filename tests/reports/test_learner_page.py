@@ -1,0 +1,212 @@
+"""One learner's page: its queries against raw rows, and the page per role."""
+
+import csv
+import io
+import json
+import re
+import statistics
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+
+import plotly.graph_objects as go
+import pytest
+
+from tests import factories as f
+from tests.admin.support import staff_client
+from tests.reports import dataset, support
+from tests.reports.support import RANGE, get
+from webapp.extensions import db
+from webapp.models import LearnerRiskFlag
+from webapp.models.core.enums import FreezeStatus, Role
+from webapp.reports import learner_queries as q
+from webapp.services.analytics.rollups import refresh
+
+END = date(2024, 6, 30)
+
+
+def flag(session, user_id: int, rule: str, as_of: date, detail: str = "idle 9 days", value=9.0):
+    """Store one fired risk rule."""
+    row = LearnerRiskFlag(as_of=as_of, user_id=user_id, rule=rule, value=value, detail=detail)
+    session.add(row)
+    session.flush()
+    return row
+
+
+def test_only_learners_are_learners(session) -> None:
+    pupil, teacher = f.make_learner(session, display_name="Asha"), f.make_teacher(session)
+    group = f.make_group(session, name="Class 7A")
+    f.make_member(session, group=group, user=pupil)
+    assert q.learner(session, teacher.id) is None
+    assert q.learner(session, 999_999) is None
+    found = q.learner(session, pupil.id)
+    assert found["name"] == "Asha"
+    assert found["groups"] == [(group.id, "Class 7A")]
+
+
+def test_streak_calendar_marks_active_days_and_used_freezes(session) -> None:
+    pupil = f.make_learner(session)
+    for day in (END, END - timedelta(days=1), END - timedelta(days=364), END - timedelta(days=365)):
+        f.make_streak_activity(session, user=pupil, day=day)
+    f.make_streak_freeze(session, user=pupil, status=FreezeStatus.USED, used_on=END - timedelta(days=2))
+    f.make_streak_freeze(session, user=pupil, status=FreezeStatus.EQUIPPED)
+    f.make_streak_activity(session, day=END)  # someone else's day
+    days = q.streak_days(session, pupil.id, END)
+    assert days == {
+        END: "active",
+        END - timedelta(days=1): "active",
+        END - timedelta(days=2): "freeze",
+        END - timedelta(days=364): "active",  # the window is 365 days, ending on END
+    }
+
+
+def test_quiz_history_uses_the_learners_local_days(session) -> None:
+    pupil = f.make_learner(session, timezone="Asia/Kolkata")
+    # 18:40 UTC on the 9th is 00:10 on the 10th in India.
+    f.make_quiz_attempt(
+        session, user=pupil, started_at=datetime(2024, 1, 9, 18, 40, tzinfo=UTC), score=30, max_score=50
+    )
+    assert q.quiz_history(session, pupil.id, pupil.timezone, date(2024, 1, 9), date(2024, 1, 9)) == []
+    (row,) = q.quiz_history(session, pupil.id, pupil.timezone, date(2024, 1, 10), date(2024, 1, 10))
+    assert row["percent"] == 60.0
+    assert row["started_at"] == datetime(2024, 1, 10, 0, 10)
+
+
+def test_focus_trend_matches_the_raw_sessions(session) -> None:
+    data = dataset.build(session)
+    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    oracle = dataset.Oracle(session)
+    asha = data.learners["asha"]
+    focus, minutes = defaultdict(list), defaultdict(float)
+    for s in oracle.sessions:
+        if s["user"] == asha:
+            minutes[s["day"]] += s["minutes"]
+            if s["focus"] is not None:
+                focus[s["day"]].append(s["focus"])
+    rows = q.focus_trend(session, asha, dataset.START, dataset.END)
+    assert [r["day"] for r in rows] == sorted(d for d in minutes if dataset.START <= d <= dataset.END)
+    for r in rows:
+        expected = round(statistics.mean(focus[r["day"]]), 1) if focus[r["day"]] else None
+        assert r["avg_focus"] == expected
+        assert r["minutes"] == round(minutes[r["day"]], 1)
+
+
+def test_risk_reasons_come_from_the_latest_evaluation(session) -> None:
+    pupil, other = f.make_learner(session), f.make_learner(session)
+    flag(session, pupil.id, "went_quiet", END - timedelta(days=1))
+    flag(session, pupil.id, "streak_broken", END, detail="9-day streak ended on 2024-06-28")
+    flag(session, other.id, "focus_down", END)
+    as_of, reasons = q.risk_reasons(session, pupil.id)
+    assert as_of == END
+    assert [(r["rule"], r["title"], r["detail"]) for r in reasons] == [
+        ("streak_broken", "Streak broken", "9-day streak ended on 2024-06-28")
+    ]
+    assert q.risk_reasons(session, f.make_learner(session).id)[1] == []
+
+
+def test_points_badges_mastery_and_profile_default_to_nothing(session) -> None:
+    pupil = f.make_learner(session)
+    assert q.points_and_streak(session, pupil.id)["balance"] == 0
+    assert q.badges(session, pupil.id) == []
+    assert q.masteries(session, pupil.id) == []
+    assert q.engagement_profile(session, pupil.id) is None
+    f.make_user_points(session, user=pupil, balance=70, lifetime_earned=90)
+    f.make_mastery(session, user=pupil, mastery=0.8, skill=f.make_skill(session, name="Fractions"))
+    f.make_mastery(session, user=pupil, mastery=0.2, skill=f.make_skill(session, name="Decimals"))
+    f.make_user_badge(session, user=pupil, badge=f.make_badge(session, name="Week one"))
+    assert q.points_and_streak(session, pupil.id)["balance"] == 70
+    assert [m["skill"] for m in q.masteries(session, pupil.id)] == ["Decimals", "Fractions"]
+    assert [b["name"] for b in q.badges(session, pupil.id)] == ["Week one"]
+    assert q.learner(session, f.make_user(session, Role.ADMIN).id) is None
+
+
+# The page ------------------------------------------------------------------------------
+
+FIGURE = re.compile(r'<script type="application/json" id="figure-([\w-]+)">(.*?)</script>', re.S)
+
+
+def figures(html: str) -> dict[str, dict]:
+    """Return every chart figure embedded in a page, by chart id, each validated by Plotly."""
+    found = {name: json.loads(blob) for name, blob in FIGURE.findall(html)}
+    for figure in found.values():
+        go.Figure(figure)  # raises on an invalid spec
+    return found
+
+
+def csv_rows(client, url: str, **args) -> tuple[int, list[list[str]]]:
+    """GET a CSV; return (status, parsed rows)."""
+    status, text = get(client, url, **args)
+    return status, list(csv.reader(io.StringIO(text))) if status == 200 else []
+
+
+@pytest.fixture
+def ds(session) -> dataset.Dataset:
+    """The dataset with rollups and risk flags, and a risk flag of asha."""
+    data = support.refreshed(session)
+    flag(session, data.learners["asha"], "went_quiet", dataset.END + timedelta(days=2), "idle 8 days", 8)
+    session.commit()
+    return data
+
+
+def test_operator_sees_every_chart_of_a_learner(app, session, ds) -> None:
+    client, _ = staff_client(app, session, "operator")
+    status, html = get(client, f"/reports/learners/{ds.learners['dev']}", **RANGE)
+    assert status == 200
+    assert set(figures(html)) == {"learner-calendar", "learner-mastery", "learner-quizzes", "learner-focus"}
+    assert "Dev" in html
+
+
+def test_teacher_sees_their_learner_and_why_they_are_at_risk(app, session, ds) -> None:
+    client = support.client_for(app, ds.teacher_email)
+    status, html = get(client, f"/reports/learners/{ds.learners['asha']}", **RANGE)
+    assert status == 200
+    assert "Went quiet" in html
+    assert "idle 8 days" in html
+    assert len(figures(html)) == 4
+
+
+@pytest.mark.parametrize("who", ["chen", "dev", "ema"])
+@pytest.mark.parametrize("suffix", ["", "/calendar.csv", "/focus.csv"])
+def test_teacher_gets_404_outside_their_groups(app, session, ds, who, suffix) -> None:
+    client = support.client_for(app, ds.teacher_email)
+    assert get(client, f"/reports/learners/{ds.learners[who]}{suffix}", **RANGE)[0] == 404
+
+
+def test_non_learners_and_unknown_charts_are_404(app, session, ds) -> None:
+    client, operator = staff_client(app, session, "operator")
+    assert get(client, f"/reports/learners/{operator.id}")[0] == 404
+    assert get(client, "/reports/learners/987654")[0] == 404
+    assert get(client, "/reports/learners/99999999999999")[0] == 404  # beyond INTEGER: no 500
+    assert get(client, f"/reports/learners/{ds.learners['asha']}/nope.csv")[0] == 404
+    teacher = support.client_for(app, ds.teacher_email)
+    assert get(teacher, f"/reports/learners/{ds.learners['asha']}", group=ds.groups["g2"])[0] == 404
+
+
+def test_each_csv_is_exactly_its_chart(app, session, ds) -> None:
+    client, _ = staff_client(app, session, "operator")
+    url = f"/reports/learners/{ds.learners['asha']}"
+    _, html = get(client, url, **RANGE)
+    found = figures(html)
+    _, calendar = csv_rows(client, f"{url}/calendar.csv", **RANGE)
+    assert calendar[0] == ["day", "state"]
+    assert len(calendar) == 1 + 365
+    assert calendar[-1][0] == dataset.END.isoformat()
+    cells = sum(v is not None for row in found["learner-calendar"]["data"][0]["z"] for v in row)
+    assert cells == 365
+    _, focus = csv_rows(client, f"{url}/focus.csv", **RANGE)
+    assert [r[0] for r in focus[1:]] == found["learner-focus"]["data"][0]["x"]
+    _, quizzes = csv_rows(client, f"{url}/quizzes.csv", **RANGE)
+    assert [float(r[2]) for r in quizzes[1:]] == found["learner-quizzes"]["data"][0]["y"]
+
+
+def test_an_inactive_learner_gets_empty_states(app, session) -> None:
+    pupil = f.make_learner(session, display_name="=cmd")
+    session.commit()
+    client, _ = staff_client(app, session, "operator")
+    status, html = get(client, f"/reports/learners/{pupil.id}")
+    assert status == 200
+    assert figures(html) == {}
+    for message in ("No streak day", "No skill mastery yet", "No quiz attempts", "No learning sessions"):
+        assert message in html
+    assert "have not been evaluated yet" in html
+    status, rows = csv_rows(client, f"/reports/learners/{pupil.id}/mastery.csv")
+    assert rows == [["skill", "subject", "mastery", "attempts"]]

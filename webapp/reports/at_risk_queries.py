@@ -1,0 +1,95 @@
+"""Queries of the at-risk report: the flags of the latest as-of day, scoped and sorted.
+
+The flags are written by `analytics refresh` (webapp.services.analytics.risk),
+one row per learner and rule that fired; pages only read them.
+"""
+
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from webapp.models import GroupMember, LearnerRiskFlag, User
+from webapp.models.core.enums import GroupRole
+from webapp.services.analytics.risk import RULES
+
+# sort argument -> the columns it orders by; anything else falls back to DEFAULT_SORT.
+SORTS = {
+    "learner": (func.lower(User.display_name), User.id),
+    "rule": (LearnerRiskFlag.rule, func.lower(User.display_name)),
+    "value": (LearnerRiskFlag.value, func.lower(User.display_name)),
+    "detail": (LearnerRiskFlag.detail, func.lower(User.display_name)),
+}
+DEFAULT_SORT = "learner"
+CSV_HEADER = ("learner_id", "learner", "rule", "rule_title", "value", "detail", "as_of")
+
+
+def parse_sort(raw: str | None) -> tuple[str, bool]:
+    """Return (column, descending) from a `sort=` argument such as "rule" or "-value"."""
+    raw = (raw or "").strip()
+    descending = raw.startswith("-")
+    key = raw[1:] if descending else raw
+    if key not in SORTS:
+        return DEFAULT_SORT, False
+    return key, descending
+
+
+def latest_as_of(session: Session, on_or_before: date | None = None) -> date | None:
+    """Return the last day (not after on_or_before) the risk rules fired for, or None."""
+    query = select(func.max(LearnerRiskFlag.as_of))
+    if on_or_before is not None:
+        query = query.where(LearnerRiskFlag.as_of <= on_or_before)
+    return session.scalar(query)
+
+
+def flagged(
+    session: Session, as_of: date, groups: set[int] | None, sort: str = DEFAULT_SORT, descending: bool = False
+) -> list[dict]:
+    """Return one row per learner and fired rule on as_of, only learners of groups when given."""
+    f = LearnerRiskFlag
+    query = select(f.user_id, User.display_name, f.rule, f.value, f.detail).join(User, User.id == f.user_id)
+    query = query.where(f.as_of == as_of)
+    if groups is not None:
+        members = select(GroupMember.user_id).where(
+            GroupMember.group_id.in_(groups), GroupMember.role == GroupRole.MEMBER
+        )
+        query = query.where(f.user_id.in_(members))
+    columns = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    order = [c.desc() if descending else c for c in columns[:1]] + list(columns[1:])
+    query = query.order_by(*order, f.user_id, f.rule)
+    return [
+        {"user_id": r.user_id, "name": r.display_name, "rule": r.rule,
+         "title": RULES.get(r.rule, (r.rule, ""))[0], "value": r.value, "detail": r.detail,
+         "figure": figure_text(r.rule, r.value)}
+        for r in session.execute(query)
+    ]  # fmt: skip
+
+
+# How each rule's compared figure reads (see LearnerRiskFlag.value).
+FIGURE_FORMATS = {
+    "went_quiet": "{:.0f} days idle",
+    "minutes_down": "{:+.0f}%",
+    "focus_down": "{:+.0f}%",
+    "streak_broken": "{:.0f}-day streak",
+    "low_mastery": "mastery {:.2f}",
+}
+
+
+def figure_text(rule: str, value: float | None) -> str:
+    """Return the figure a rule compared, in words ("-43%", "8 days idle", "mastery 0.32")."""
+    if value is None:
+        return "-"
+    return FIGURE_FORMATS.get(rule, "{:g}").format(value)
+
+
+def csv_rows(rows: list[dict], as_of: date) -> list[tuple]:
+    """Return the CSV rows of the table (CSV_HEADER order)."""
+    return [(r["user_id"], r["name"], r["rule"], r["title"], r["value"], r["detail"], as_of) for r in rows]
+
+
+def rule_counts(rows: list[dict]) -> list[tuple[str, int]]:
+    """Return (rule title, learners flagged) for every documented rule, in the documented order."""
+    counts = {rule: set() for rule in RULES}
+    for r in rows:
+        counts.setdefault(r["rule"], set()).add(r["user_id"])
+    return [(RULES.get(rule, (rule, ""))[0], len(users)) for rule, users in counts.items()]
