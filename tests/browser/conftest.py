@@ -19,6 +19,7 @@ from webapp.extensions import db
 from webapp.models import metadata
 from webapp.models.core.enums import GroupRole
 from webapp.services.analytics.rollups import refresh
+from webapp.services.recompute import recompute_all
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -29,21 +30,28 @@ class LiveServer:
 
     url: str
     teacher_email: str
+    learner_id: int
 
 
-def _seed(today: datetime) -> str:
-    """Give a teacher one group with two learners and 40 days of sessions; return the email."""
+def _seed(today: datetime) -> tuple[str, int]:
+    """Give a teacher one group with two learners and 40 days of sessions, a weekly points
+    board, and the derived points and ranks; return the teacher's email and a learner's id."""
     s = db.session
     group, teacher = f.make_group(s, name="Class 5B"), f.make_teacher(s)
     f.make_member(s, role=GroupRole.TEACHER, group=group, user=teacher)
+    f.make_leaderboard(s, name="Weekly points")
+    learners = []
     for k in range(2):
         learner = f.make_learner(s, timezone="UTC")
+        learners.append(learner)
         f.make_member(s, group=group, user=learner)
         for days_ago in range(0, 40, 2 + k):
             started = today - timedelta(days=days_ago, hours=k + 2)
             _session(s, learner, started, 10 + days_ago, 40.0 + days_ago)
     s.commit()
-    return teacher.email
+    recompute_all(s, today=today.date())
+    s.commit()
+    return teacher.email, learners[0].id
 
 
 @pytest.fixture(scope="session")
@@ -54,14 +62,15 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     now = datetime.now(UTC).replace(microsecond=0)
     with app.app_context():
         metadata.create_all(db.engine)
-        email = _seed(now)
+        email, learner_id = _seed(now)
         refresh(db.engine, now.date() - timedelta(days=45), now.date())
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", teacher_email=email)
+        url = f"http://127.0.0.1:{server.server_port}"
+        yield LiveServer(url=url, teacher_email=email, learner_id=learner_id)
     finally:
         server.shutdown()
         server.server_close()

@@ -52,3 +52,31 @@ def test_attention_charts_draw_and_a_csv_downloads(live_server, page, artifacts)
     assert lines[0] == "day,avg_focus_score,sessions_with_focus"
     assert len(lines) == 31
     assert page.errors == []
+
+
+REPORTS = {
+    "overview": "/",
+    "engagement": "/reports/engagement",
+    "attention": "/reports/attention",
+    "leaderboard": "/reports/leaderboard",
+    "at-risk": "/reports/at-risk",
+    "learner": "/reports/learners/{learner_id}",
+}
+
+
+@pytest.mark.parametrize("name", list(REPORTS))
+def test_each_report_draws_its_charts_with_data(live_server, page, artifacts, name):
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=email]", live_server.teacher_email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+    page.goto(live_server.url + REPORTS[name].format(learner_id=live_server.learner_id))
+    page.wait_for_selector(".js-plotly-plot")
+    drawn = page.evaluate(
+        "Array.from(document.querySelectorAll('.js-plotly-plot'))"
+        ".filter(el => (el.data || []).some(t => (t.x || t.y || t.z || []).length > 0)).length"
+    )
+    assert drawn >= 1, f"{name}: no chart drew any data point"
+    page.screenshot(path=str(artifacts / f"report-{name}.png"), full_page=True)
+    assert page.errors == []
