@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, g, request_started
 from sqlalchemy import text
 
 from tests.dbutil import in_ci, postgres_base_url, scratch_postgres_database
@@ -46,11 +46,19 @@ def make_config(database_url: str, **overrides) -> TestingConfig:
 @pytest.fixture(scope="session")
 def _session_app(database_url: str) -> Iterator[Flask]:
     app = create_app(make_config(database_url))
+    # Tests hold an app context open, and Flask reuses it for test-client requests, so g
+    # (where Flask-Login keeps the current user) would leak between clients. Each request
+    # of a real server has its own g; make each test request start like one.
+    request_started.connect(_forget_user, app, weak=False)
     with app.app_context():
         metadata.create_all(db.engine)
     yield app
     with app.app_context():
         db.engine.dispose()
+
+
+def _forget_user(sender: Flask, **extra) -> None:
+    g.pop("_login_user", None)
 
 
 def _empty_all_tables() -> None:

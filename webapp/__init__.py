@@ -5,9 +5,10 @@ from pathlib import Path
 
 from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, config_from_env
-from webapp.extensions import csrf, db, login_manager, migrate
+from webapp.extensions import cache, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -24,8 +25,11 @@ def create_app(config: Config | None = None) -> Flask:
     config.validate()
     register_extensions(app)
     register_blueprints(app)
+    init_security(app)
+    init_admin(app)
     register_commands(app)
     register_errorhandlers(app)
+    register_serving(app)
     return app
 
 
@@ -34,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see this page."
@@ -46,9 +51,42 @@ def register_blueprints(app: Flask) -> None:
     """Attach the blueprints."""
     from webapp.auth import bp as auth_bp
     from webapp.main import bp as main_bp
+    from webapp.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(reports_bp)
+
+
+def init_security(app: Flask) -> None:
+    """Login throttling and the security headers of every response."""
+    from webapp.auth.headers import init_security_headers
+    from webapp.auth.throttle import init_throttle
+
+    init_throttle(app)
+    init_security_headers(app)
+
+
+def init_admin(app: Flask) -> None:
+    """Create this app's own Flask-Admin (never a module-level one)."""
+    from webapp.admin import init_admin as build_admin
+
+    build_admin(app)
+
+
+def register_serving(app: Flask) -> None:
+    """Production plumbing: request logs, /healthz, proxy headers, the database check."""
+    from webapp.health import register_health, require_database
+    from webapp.observability import register_request_logging
+
+    register_request_logging(app)
+    register_health(app)
+    hops = app.config.get("PROXY_FIX_HOPS", 0)
+    if hops > 0:
+        # Trust X-Forwarded-For/-Proto/-Host/-Port from this many proxies in front of us.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
+    if app.config.get("CHECK_DATABASE_AT_START"):
+        require_database(app)
 
 
 def register_commands(app: Flask) -> None:

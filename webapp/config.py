@@ -43,6 +43,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PROXY_FIX_HOPS = 0
+    # Login throttling (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or
+    # CACHE_REDIS_URL) names a Redis, which several app servers then share.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI: str | None = None
+    LOGIN_RATE_LIMIT = "5 per minute"
+    # Report data cache: in-process by default, Redis (shared by app servers) when set.
+    CACHE_REDIS_URL: str | None = None
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 300
+    CACHE_THRESHOLD = 2000
+    CACHE_KEY_PREFIX = "shikshadisha:"
+    # Refuse to start in production when the database does not answer.
+    CHECK_DATABASE_AT_START = True
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.SECRET_KEY
@@ -50,6 +63,11 @@ class Config:
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", self.PROXY_FIX_HOPS))
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or self.RATELIMIT_STORAGE_URI
+        self.CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or self.CACHE_REDIS_URL
+        if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":
+            self.CACHE_TYPE = "RedisCache"
+        self.CHECK_DATABASE_AT_START = env_bool("CHECK_DATABASE_AT_START", self.CHECK_DATABASE_AT_START)
 
     def validate(self) -> None:
         """Refuse to start without what production needs."""
@@ -62,6 +80,7 @@ class DevelopmentConfig(Config):
 
     ENV_NAME = "development"
     SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - public on purpose
+    CHECK_DATABASE_AT_START = False
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
@@ -72,6 +91,12 @@ class TestingConfig(DevelopmentConfig):
     ENV_NAME = "testing"
     TESTING = True
     SECRET_KEY = "testing-not-secret"  # noqa: S105 - public on purpose
+    # Every test client comes from 127.0.0.1: the throttle tests switch it back on.
+    RATELIMIT_ENABLED = False
+    # One app serves a whole test session over emptied tables: cached report data
+    # would leak between tests. Tests of the cache itself set CACHE_TYPE="SimpleCache".
+    CACHE_TYPE = "NullCache"
+    CACHE_NO_NULL_WARNING = True
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

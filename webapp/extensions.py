@@ -2,6 +2,7 @@
 
 import sqlite3
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,6 +16,7 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
+cache = Cache()  # report data; configured in the factory (SimpleCache, or Redis)
 
 
 @event.listens_for(Engine, "connect")

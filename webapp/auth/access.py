@@ -1,7 +1,8 @@
 """The one place that decides who may do what.
 
 Every admin view, report page and endpoint asks `can()` (or the helpers built
-on it). Anything not granted here is denied.
+on it). A resource is an admin view's name (usually its model's) or "reports";
+anything not listed here is denied to everyone.
 """
 
 from enum import StrEnum
@@ -24,43 +25,114 @@ class Action(StrEnum):
 
 READ = frozenset({Action.LIST, Action.DETAILS, Action.EXPORT})
 ALL = frozenset(Action)
-
-# Admin resources (one per admin view) that nobody may write through the admin:
-# raw activity and ledgers are appended by the platform and by services only.
-APPEND_ONLY = frozenset({"SessionEvent", "BehaviorEvent", "PointsTransaction", "AuditEntry"})
-# Resources only admins may touch at all.
-ADMIN_ONLY = frozenset({"StaffAccount"})
+APPEND = READ | {Action.CREATE}
 
 REPORTS = "reports"
+STAFF = "StaffAccount"
+LEARNER = "Learner"
+POINTS_ADJUSTMENT = "PointsAdjustment"
+
+# Catalogue and learner data that operators run: full CRUD (every change audited).
+EDITABLE = frozenset(
+    {
+        LEARNER,
+        "UserProfile",
+        "Badge",
+        "UserBadge",
+        "StreakMilestone",
+        "StreakFreeze",
+        "StreakActivity",
+        "Leaderboard",
+        "Duel",
+        "DuelParticipant",
+        "Skill",
+        "LearningPath",
+        "PathModule",
+        "QuizAttempt",
+        "AssessmentResult",
+        "LearningPreference",
+        "ContentPreference",
+        "DailyLogin",
+        "LearningSession",
+        "AttentionSpan",
+        "FocusMetrics",
+        "StudyGroup",
+        "GroupMember",
+        "UserConnection",
+        "SocialActivity",
+        "ActivityFeed",
+        "NotificationTemplate",
+        "Notification",
+        "NotificationPreference",
+        "ReportDefinition",
+    }
+)
+# Raw activity and ledgers are appended by the platform and by services only.
+APPEND_ONLY = frozenset({"SessionEvent", "BehaviorEvent", "PointsTransaction", "AuditEntry"})
+# Derived state that services recompute: editing it by hand would be overwritten or
+# would disagree with its sources (balances come from the ledger, never from a form).
+DERIVED = frozenset(
+    {
+        "UserStreak",
+        "UserPoints",
+        "LeaderboardEntry",
+        "UserEngagementProfile",
+        "SkillMastery",
+        "DailyMetric",
+        "HourlyMetric",
+        "LearnerDay",
+        "LearnerFeatureSnapshot",
+    }
+)
+# Points are granted or removed only as new ledger transactions with a reason.
+LEDGER_WRITES = frozenset({POINTS_ADJUSTMENT})
+# Resources only admins may touch at all.
+ADMIN_ONLY = frozenset({STAFF})
+
+_MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
+_STAFF_ROLES = frozenset({Role.TEACHER, Role.OPERATOR, Role.ADMIN})
+
+
+def _signed_in(user: User | None) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def allowed_actions(role: Role | None, resource: str) -> frozenset[Action]:
+    """Return the actions a role may take on a resource (empty when none)."""
+    if resource == REPORTS:
+        return READ if role in _STAFF_ROLES else frozenset()
+    if role not in _MANAGERS:
+        return frozenset()
+    if resource in ADMIN_ONLY:
+        return ALL if role == Role.ADMIN else frozenset()
+    if resource in EDITABLE:
+        return ALL
+    if resource in APPEND_ONLY or resource in DERIVED:
+        return READ
+    if resource in LEDGER_WRITES:
+        return APPEND
+    return frozenset()
 
 
 def can(user: User | None, resource: str, action: Action | str) -> bool:
-    """Whether user may perform action on resource (an admin model name or "reports")."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+    """Whether user may perform action on resource (an admin resource name or "reports")."""
+    if not _signed_in(user):
         return False
-    action = Action(action)
-    if resource == REPORTS:
-        return action in READ and user.role in {Role.TEACHER, Role.OPERATOR, Role.ADMIN}
-    if user.role == Role.ADMIN:
-        return action in READ if resource in APPEND_ONLY else True
-    if user.role == Role.OPERATOR:
-        if resource in ADMIN_ONLY:
-            return False
-        return action in READ if resource in APPEND_ONLY else True
-    return False
+    try:
+        action = Action(action)
+    except ValueError:
+        return False
+    return action in allowed_actions(user.role, resource)
 
 
 def can_use_admin(user: User | None) -> bool:
     """Whether user may open the admin at all."""
-    return bool(user and getattr(user, "is_authenticated", False) and user.is_active) and user.role in {
-        Role.OPERATOR,
-        Role.ADMIN,
-    }
+    return _signed_in(user) and user.role in _MANAGERS
 
 
 def visible_group_ids(session: Session, user: User) -> set[int] | None:
     """Study groups whose learners user may see in reports; None means every group."""
-    if user.role in {Role.OPERATOR, Role.ADMIN}:
+    if user.role in _MANAGERS:
         return None
     if user.role != Role.TEACHER:
         return set()

@@ -1,6 +1,6 @@
 """Login and logout."""
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 
@@ -31,7 +31,10 @@ def login():
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
+            session.clear()  # no state carried over from before the login (fixation)
+            g.pop("csrf_token", None)  # and no CSRF token cached for the old session
             login_user(user)
+            session.permanent = True  # bounded by PERMANENT_SESSION_LIFETIME
             return redirect(safe_next(request.args.get("next")))
         flash(LOGIN_FAILED, "danger")
     response = make_response(render_template("auth/login.html", form=form))

@@ -1,0 +1,40 @@
+"""Flask-Admin over every model, one module per domain, all behind one secured base."""
+
+from flask import Flask
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from webapp.admin import (
+    analytics,
+    audit,
+    compat,
+    engagement,
+    gamification,
+    learning,
+    notifications,
+    social,
+    users,
+)
+from webapp.admin.base import SecureIndexView
+from webapp.admin.points import PointsAdjustmentView
+from webapp.auth.headers import csp_nonce
+
+DOMAINS = (users, engagement, gamification, learning, social, notifications, analytics, audit)
+
+
+def init_admin(app: Flask) -> Admin:
+    """Create a fresh Admin for this app (never shared between apps) with every view."""
+    compat.apply()
+    admin = Admin(
+        app,
+        name="ShikshaDisha Admin",
+        theme=Bootstrap4Theme(base_template="admin/shiksha_base.html", fluid=True),
+        index_view=SecureIndexView(),
+        csp_nonce_generator=csp_nonce,
+    )
+    for domain in DOMAINS:
+        admin.add_views(*domain.views())
+    admin.add_view(
+        PointsAdjustmentView(name="Points adjustments", category="Gamification", endpoint="pointsadjustment")
+    )
+    return admin

@@ -1,0 +1,72 @@
+"""Analytics: rollups and features (read-only, recomputed by the refresh) and saved reports."""
+
+from webapp.admin.base import SecureModelView
+from webapp.admin.users import USER_SEARCH
+from webapp.models import DailyMetric, HourlyMetric, LearnerDay, LearnerFeatureSnapshot, ReportDefinition
+
+CATEGORY = "Analytics"
+
+
+class DailyMetricView(SecureModelView):
+    column_list = (
+        "day",
+        "scope",
+        "active_learners",
+        "weekly_active_learners",
+        "sessions",
+        "learning_minutes",
+    )
+    column_filters = ("day", "scope")
+    column_default_sort = ("day", True)
+
+
+class HourlyMetricView(SecureModelView):
+    simple_list_pager = True
+    column_list = ("day", "hour", "scope", "sessions", "learning_minutes")
+    column_filters = ("day", "scope", "hour")
+    column_default_sort = ("id", True)
+
+
+class LearnerDayView(SecureModelView):
+    simple_list_pager = True
+    column_list = (
+        "day",
+        "user_id",
+        "sessions",
+        "learning_minutes",
+        "quiz_attempts",
+        "points_earned",
+        "is_active",
+    )
+    column_labels = {"user_id": "Learner id"}
+    column_filters = ("day", "user_id", "is_active")
+    column_default_sort = ("id", True)
+
+
+class FeatureSnapshotView(SecureModelView):
+    simple_list_pager = True
+    column_list = ("as_of", "user", "feature_set", "version", "created_at")
+    column_searchable_list = ("feature_set", "user.email")
+    column_filters = ("as_of", "feature_set")
+    column_default_sort = ("id", True)
+
+
+class ReportDefinitionView(SecureModelView):
+    thing = "saved report"
+    column_list = ("name", "report_type", "owner", "is_shared", "updated_at")
+    column_searchable_list = ("name",)
+    column_filters = ("report_type", "is_shared", "updated_at")
+    column_default_sort = ("updated_at", True)
+    form_excluded_columns = ("created_at", "updated_at")
+    form_ajax_refs = {"owner": USER_SEARCH}
+
+
+def views() -> list[SecureModelView]:
+    """The views of this domain."""
+    return [
+        DailyMetricView(DailyMetric, name="Daily metrics", category=CATEGORY),
+        HourlyMetricView(HourlyMetric, name="Hourly metrics", category=CATEGORY),
+        LearnerDayView(LearnerDay, name="Learner days", category=CATEGORY),
+        FeatureSnapshotView(LearnerFeatureSnapshot, name="Feature snapshots", category=CATEGORY),
+        ReportDefinitionView(ReportDefinition, name="Saved reports", category=CATEGORY),
+    ]

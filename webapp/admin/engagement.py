@@ -1,0 +1,113 @@
+"""Engagement: logins, learning sessions and their events, attention, behaviour."""
+
+from webapp.admin.base import SecureModelView
+from webapp.admin.users import USER_SEARCH
+from webapp.models import (
+    AttentionSpan,
+    BehaviorEvent,
+    DailyLogin,
+    FocusMetrics,
+    LearningSession,
+    SessionEvent,
+    UserEngagementProfile,
+)
+
+CATEGORY = "Engagement"
+SESSION_SEARCH = {"fields": (LearningSession.id,), "page_size": 10}
+
+
+class DailyLoginView(SecureModelView):
+    thing = "daily login"
+    column_list = ("user", "day", "login_count", "device", "first_login_at", "last_login_at")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("day", "device", "login_count")
+    column_default_sort = ("day", True)
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+class LearningSessionView(SecureModelView):
+    thing = "learning session"
+    simple_list_pager = True
+    column_list = (
+        "user",
+        "started_at",
+        "duration_seconds",
+        "content_type",
+        "device",
+        "skill",
+        "is_completed",
+    )
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("started_at", "content_type", "device", "is_completed", "skill.name")
+    column_default_sort = ("id", True)
+    form_excluded_columns = ("events", "focus")
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+class SessionEventView(SecureModelView):
+    """Raw session events (append-only, possibly millions: simple pager, newest id first)."""
+
+    simple_list_pager = True
+    column_list = ("occurred_at", "user", "session_id", "event_type", "payload")
+    column_searchable_list = ("user.email",)
+    column_filters = ("occurred_at", "event_type", "session_id", "user.email")
+    column_default_sort = ("id", True)
+
+
+class AttentionSpanView(SecureModelView):
+    thing = "attention span"
+    simple_list_pager = True
+    column_list = ("user", "session_id", "started_at", "ended_at", "focus_seconds", "interruptions")
+    column_searchable_list = ("user.email",)
+    column_filters = ("started_at", "focus_seconds", "interruptions")
+    column_default_sort = ("id", True)
+    form_ajax_refs = {"user": USER_SEARCH, "session": SESSION_SEARCH}
+
+
+class FocusMetricsView(SecureModelView):
+    thing = "focus metrics row"
+    simple_list_pager = True
+    column_list = (
+        "user",
+        "session_id",
+        "focus_score",
+        "avg_span_seconds",
+        "longest_span_seconds",
+        "computed_at",
+    )
+    column_searchable_list = ("user.email",)
+    column_filters = ("computed_at", "focus_score")
+    column_default_sort = ("id", True)
+    form_ajax_refs = {"user": USER_SEARCH, "session": SESSION_SEARCH}
+
+
+class BehaviorEventView(SecureModelView):
+    """Raw behaviour events (append-only, large)."""
+
+    simple_list_pager = True
+    column_list = ("occurred_at", "user", "name", "session_id", "properties")
+    column_searchable_list = ("name", "user.email")
+    column_filters = ("occurred_at", "name", "user.email")
+    column_default_sort = ("id", True)
+
+
+class EngagementProfileView(SecureModelView):
+    """Per-learner engagement summary (derived: read-only)."""
+
+    column_list = ("user", "avg_session_minutes", "active_days_30", "sessions_30", "churn_risk", "updated_at")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("churn_risk", "active_days_30", "updated_at")
+    column_default_sort = ("churn_risk", True)
+
+
+def views() -> list[SecureModelView]:
+    """The views of this domain."""
+    return [
+        DailyLoginView(DailyLogin, name="Daily logins", category=CATEGORY),
+        LearningSessionView(LearningSession, name="Learning sessions", category=CATEGORY),
+        SessionEventView(SessionEvent, name="Session events", category=CATEGORY),
+        AttentionSpanView(AttentionSpan, name="Attention spans", category=CATEGORY),
+        FocusMetricsView(FocusMetrics, name="Focus metrics", category=CATEGORY),
+        BehaviorEventView(BehaviorEvent, name="Behaviour events", category=CATEGORY),
+        EngagementProfileView(UserEngagementProfile, name="Engagement profiles", category=CATEGORY),
+    ]

@@ -1,0 +1,205 @@
+"""Gamification: the badge and streak-milestone editors, streaks, points, leaderboards, duels."""
+
+from typing import Any
+
+from sqlalchemy import func, select
+from wtforms.validators import InputRequired, Length, NumberRange, Regexp
+
+from webapp.admin.base import SecureModelView
+from webapp.admin.users import USER_SEARCH
+from webapp.extensions import db
+from webapp.models import (
+    Badge,
+    Duel,
+    DuelParticipant,
+    Leaderboard,
+    LeaderboardEntry,
+    PointsTransaction,
+    StreakActivity,
+    StreakFreeze,
+    StreakMilestone,
+    UserBadge,
+    UserPoints,
+    UserStreak,
+)
+
+CATEGORY = "Gamification"
+SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message="Use lower-case letters, digits, - and _ only.")
+BADGE_SEARCH = {"fields": (Badge.slug, Badge.name), "page_size": 10}
+
+
+def _holders(view: Any, context: Any, model: Badge, name: str) -> int:
+    return db.session.scalar(select(func.count(UserBadge.id)).where(UserBadge.badge_id == model.id)) or 0
+
+
+class BadgeView(SecureModelView):
+    """Badges: criteria from a fixed list of metrics and a positive threshold."""
+
+    thing = "badge"
+    column_list = (
+        "name", "slug", "tier", "criteria_metric", "criteria_threshold", "points_reward",
+        "is_active", "holders",
+    )  # fmt: skip
+    column_labels = {"criteria_metric": "Metric", "criteria_threshold": "Threshold", "holders": "Holders"}
+    column_formatters = {"holders": _holders}
+    column_searchable_list = ("name", "slug", "description")
+    column_filters = ("tier", "criteria_metric", "is_active", "created_at")
+    column_sortable_list = ("name", "slug", "tier", "criteria_threshold", "points_reward", "is_active")
+    column_default_sort = ("name", False)
+    form_columns = (
+        "slug", "name", "description", "icon", "tier", "criteria_metric", "criteria_threshold",
+        "points_reward", "is_active",
+    )  # fmt: skip
+    form_args = {
+        "slug": {"validators": [InputRequired(), Length(max=64), SLUG]},
+        "name": {"validators": [InputRequired(), Length(max=120)]},
+        "icon": {"validators": [Length(max=64)]},
+        "description": {"validators": [Length(max=2000)]},
+        "criteria_threshold": {
+            "validators": [InputRequired(), NumberRange(min=1, max=1_000_000, message="A positive number.")]
+        },
+        "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
+    }
+
+
+class UserBadgeView(SecureModelView):
+    """Badges held by learners (award new ones from the Learners list, through the service)."""
+
+    thing = "badge award"
+    column_list = ("user", "badge", "awarded_at", "awarded_via", "awarded_by")
+    column_searchable_list = ("user.email", "user.display_name", "badge.name")
+    column_filters = ("awarded_at", "awarded_via", "badge.name")
+    column_default_sort = ("awarded_at", True)
+    form_columns = ("user", "badge", "awarded_via")
+    form_ajax_refs = {"user": USER_SEARCH, "badge": BADGE_SEARCH}
+
+
+class StreakMilestoneView(SecureModelView):
+    """Streak milestones: a number of days -> a badge and points."""
+
+    thing = "streak milestone"
+    column_list = ("days", "badge", "points", "is_active")
+    column_filters = ("is_active", "days")
+    column_default_sort = ("days", False)
+    form_columns = ("days", "badge", "points", "is_active")
+    form_args = {
+        "days": {
+            "validators": [
+                InputRequired(),
+                NumberRange(min=1, max=10_000, message="A positive number of days."),
+            ]
+        },
+        "points": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
+    }
+
+
+class UserStreakView(SecureModelView):
+    """Current streaks (derived by the streak service: read-only)."""
+
+    column_list = (
+        "user",
+        "current_length",
+        "longest_length",
+        "started_on",
+        "last_active_on",
+        "freezes_equipped",
+    )
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("current_length", "last_active_on")
+    column_default_sort = ("current_length", True)
+
+
+class StreakActivityView(SecureModelView):
+    thing = "streak day"
+    column_list = ("user", "day", "source", "created_at")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("day", "source")
+    column_default_sort = ("day", True)
+    form_columns = ("user", "day", "source")
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+class StreakFreezeView(SecureModelView):
+    """Streak freezes; operators grant one by creating it (origin "granted")."""
+
+    thing = "streak freeze"
+    column_list = ("user", "origin", "status", "acquired_at", "used_on")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("origin", "status", "acquired_at", "used_on")
+    column_default_sort = ("acquired_at", True)
+    form_columns = ("user", "origin", "status", "used_on")
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+class UserPointsView(SecureModelView):
+    """Balances: the sum of the ledger, never edited (adjust with a transaction)."""
+
+    column_list = ("user", "balance", "lifetime_earned", "updated_at")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("balance", "updated_at")
+    column_default_sort = ("balance", True)
+
+
+class PointsTransactionView(SecureModelView):
+    """The points ledger (append-only; adjustments go through Points adjustments)."""
+
+    simple_list_pager = True
+    column_list = ("created_at", "user", "amount", "reason", "note", "source_type", "source_id", "created_by")
+    column_searchable_list = ("user.email", "idempotency_key", "source_id")
+    column_filters = ("created_at", "reason", "amount", "source_type", "user.email")
+    column_default_sort = ("id", True)
+
+
+class LeaderboardView(SecureModelView):
+    thing = "leaderboard"
+    column_list = ("name", "period", "scope", "study_group", "metric", "is_active")
+    column_searchable_list = ("name",)
+    column_filters = ("period", "scope", "metric", "is_active")
+    column_default_sort = ("name", False)
+    form_excluded_columns = ("created_at", "updated_at")
+
+
+class LeaderboardEntryView(SecureModelView):
+    """Computed rankings (read-only)."""
+
+    column_list = ("leaderboard", "period_start", "rank", "user", "score", "previous_rank", "computed_at")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("period_start", "leaderboard.name", "rank")
+    column_default_sort = ("period_start", True)
+
+
+class DuelView(SecureModelView):
+    thing = "duel"
+    column_list = ("challenger", "opponent", "skill", "status", "created_at", "ended_at", "winner")
+    column_filters = ("status", "created_at", "ended_at")
+    column_searchable_list = ("challenger.email", "challenger.display_name")
+    column_default_sort = ("created_at", True)
+    form_ajax_refs = {"challenger": USER_SEARCH, "opponent": USER_SEARCH, "winner": USER_SEARCH}
+    form_excluded_columns = ("participants",)
+
+
+class DuelParticipantView(SecureModelView):
+    thing = "duel participant"
+    column_list = ("duel", "user", "score", "outcome")
+    column_filters = ("outcome",)
+    column_searchable_list = ("user.email", "user.display_name")
+    column_default_sort = ("id", True)
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+def views() -> list[SecureModelView]:
+    """The views of this domain."""
+    return [
+        BadgeView(Badge, name="Badges", category=CATEGORY),
+        UserBadgeView(UserBadge, name="Badges held", category=CATEGORY),
+        StreakMilestoneView(StreakMilestone, name="Streak milestones", category=CATEGORY),
+        UserStreakView(UserStreak, name="Streaks", category=CATEGORY),
+        StreakActivityView(StreakActivity, name="Streak days", category=CATEGORY),
+        StreakFreezeView(StreakFreeze, name="Streak freezes", category=CATEGORY),
+        UserPointsView(UserPoints, name="Points balances", category=CATEGORY),
+        PointsTransactionView(PointsTransaction, name="Points ledger", category=CATEGORY),
+        LeaderboardView(Leaderboard, name="Leaderboards", category=CATEGORY),
+        LeaderboardEntryView(LeaderboardEntry, name="Leaderboard entries", category=CATEGORY),
+        DuelView(Duel, name="Duels", category=CATEGORY),
+        DuelParticipantView(DuelParticipant, name="Duel participants", category=CATEGORY),
+    ]

@@ -1,0 +1,108 @@
+"""Learning: skills, paths and modules, quizzes and results, preferences, mastery."""
+
+from wtforms.validators import InputRequired, Length, Regexp
+
+from webapp.admin.base import SecureModelView
+from webapp.admin.users import USER_SEARCH
+from webapp.models import (
+    AssessmentResult,
+    ContentPreference,
+    LearningPath,
+    LearningPreference,
+    PathModule,
+    QuizAttempt,
+    Skill,
+    SkillMastery,
+)
+
+CATEGORY = "Learning"
+SLUG = {"validators": [InputRequired(), Length(max=64), Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]}
+
+
+class SkillView(SecureModelView):
+    thing = "skill"
+    column_list = ("name", "slug", "subject", "difficulty", "parent", "is_active")
+    column_searchable_list = ("name", "slug", "subject")
+    column_filters = ("subject", "difficulty", "is_active")
+    column_default_sort = ("name", False)
+    form_excluded_columns = ("children", "created_at", "updated_at")
+    form_args = {"slug": SLUG}
+
+
+class SkillMasteryView(SecureModelView):
+    """Mastery per learner and skill (derived by the mastery service: read-only)."""
+
+    column_list = ("user", "skill", "mastery", "attempts", "last_practiced_at")
+    column_searchable_list = ("user.email", "user.display_name", "skill.name")
+    column_filters = ("skill.name", "mastery", "last_practiced_at")
+    column_default_sort = ("id", True)
+
+
+class LearningPathView(SecureModelView):
+    thing = "learning path"
+    column_list = ("name", "slug", "subject", "grade_level", "is_active")
+    column_searchable_list = ("name", "slug", "subject")
+    column_filters = ("subject", "grade_level", "is_active")
+    column_default_sort = ("name", False)
+    form_excluded_columns = ("modules", "created_at", "updated_at")
+    form_args = {"slug": SLUG}
+
+
+class PathModuleView(SecureModelView):
+    thing = "path module"
+    column_list = ("path", "position", "title", "skill", "content_type", "estimated_minutes")
+    column_searchable_list = ("title", "path.name")
+    column_filters = ("path.name", "content_type")
+    column_default_sort = [("path_id", False), ("position", False)]
+
+
+class QuizAttemptView(SecureModelView):
+    thing = "quiz attempt"
+    simple_list_pager = True
+    column_list = ("user", "skill", "started_at", "score", "max_score", "correct_count", "total_questions")
+    column_searchable_list = ("user.email", "user.display_name")
+    column_filters = ("started_at", "difficulty", "skill.name")
+    column_default_sort = ("id", True)
+    form_excluded_columns = ("result",)
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+class AssessmentResultView(SecureModelView):
+    thing = "assessment result"
+    column_list = ("user", "assessment_name", "percent", "passed", "graded_at", "graded_by")
+    column_searchable_list = ("assessment_name", "user.email", "user.display_name")
+    column_filters = ("passed", "graded_at", "percent")
+    column_default_sort = ("graded_at", True)
+    form_ajax_refs = {"user": USER_SEARCH, "graded_by": USER_SEARCH}
+
+
+class LearningPreferenceView(SecureModelView):
+    thing = "learning preference"
+    column_list = ("user", "preferred_study_time", "daily_goal_minutes", "difficulty", "updated_at")
+    column_searchable_list = ("user.email",)
+    column_filters = ("preferred_study_time", "difficulty")
+    column_default_sort = ("updated_at", True)
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+class ContentPreferenceView(SecureModelView):
+    thing = "content preference"
+    column_list = ("user", "content_type", "affinity", "updated_at")
+    column_searchable_list = ("user.email",)
+    column_filters = ("content_type",)
+    column_default_sort = ("updated_at", True)
+    form_ajax_refs = {"user": USER_SEARCH}
+
+
+def views() -> list[SecureModelView]:
+    """The views of this domain."""
+    return [
+        SkillView(Skill, name="Skills", category=CATEGORY),
+        SkillMasteryView(SkillMastery, name="Skill mastery", category=CATEGORY),
+        LearningPathView(LearningPath, name="Learning paths", category=CATEGORY),
+        PathModuleView(PathModule, name="Path modules", category=CATEGORY),
+        QuizAttemptView(QuizAttempt, name="Quiz attempts", category=CATEGORY),
+        AssessmentResultView(AssessmentResult, name="Assessment results", category=CATEGORY),
+        LearningPreferenceView(LearningPreference, name="Learning preferences", category=CATEGORY),
+        ContentPreferenceView(ContentPreference, name="Content preferences", category=CATEGORY),
+    ]

@@ -1,0 +1,107 @@
+"""`flask users ...`: staff accounts from the command line."""
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from webapp.auth.accounts import (
+    STAFF_ROLE_NAMES,
+    AccountError,
+    create_staff,
+    deactivate,
+    find_user,
+    set_password,
+)
+from webapp.extensions import db
+from webapp.models import User
+from webapp.models.core.enums import Role
+
+users = click.Group("users", help="Create and manage staff accounts.")
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            _fail("no password on stdin")
+        return password
+    # Asked twice by hand (not click's confirmation loop): a mismatch is one clear error line.
+    password = click.prompt("Password", hide_input=True, default="", show_default=False)
+    again = click.prompt("Repeat the password", hide_input=True, default="", show_default=False)
+    if password != again:
+        _fail("the two passwords do not match")
+    return password
+
+
+def _staff(email: str) -> User:
+    user = find_user(db.session, email)
+    if user is None:
+        _fail(f"no account with the email {email}")
+    if not user.is_staff:
+        _fail(f"{email} is a learner account, not staff")
+    return user
+
+
+@users.command("create")
+@click.argument("email")
+# A plain string checked by the service: an unknown role is one error line, not a usage text.
+@click.option("--role", default=None, metavar="ROLE", help=f"The staff role: {', '.join(STAFF_ROLE_NAMES)}.")
+@click.option("--name", "display_name", default=None, help="Display name (default: from the email).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def create(email: str, role: str | None, display_name: str | None, password_stdin: bool) -> None:
+    """Create a staff account (password prompted twice, or read from stdin)."""
+    if role is None:
+        _fail(f"--role is required: one of {', '.join(STAFF_ROLE_NAMES)}")
+    if role not in STAFF_ROLE_NAMES:
+        _fail(f"unknown role {role!r}: use one of {', '.join(STAFF_ROLE_NAMES)}")
+    password = _read_password(password_stdin)
+    try:
+        user = create_staff(db.session, email, role, password, display_name)
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"created {user.role.value} {user.email}")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from the first line of stdin.")
+def set_password_command(email: str, password_stdin: bool) -> None:
+    """Set a staff member's password; their existing sessions end."""
+    user = _staff(email)
+    try:
+        set_password(user, _read_password(password_stdin))
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"password changed for {user.email}; their sessions have ended")
+
+
+@users.command("deactivate")
+@click.argument("email")
+def deactivate_command(email: str) -> None:
+    """Switch a staff account off; its sessions end at once."""
+    user = _staff(email)
+    deactivate(user)
+    db.session.commit()
+    click.echo(f"deactivated {user.email}")
+
+
+@users.command("list")
+def list_command() -> None:
+    """List staff accounts: email, role, active."""
+    staff = db.session.scalars(
+        select(User).where(User.role != Role.LEARNER).order_by(User.role, User.email)
+    ).all()
+    for user in staff:
+        state = "active" if user.is_active else "inactive"
+        click.echo(f"{user.email}\t{user.role.value}\t{state}")
+    if not staff:
+        click.echo("no staff accounts")
