@@ -92,3 +92,13 @@ def test_awkward_text_in_a_valid_badge_is_refused_or_saved_never_500(operator, v
     assert response.status_code in (200, 302)
     assert "psycopg" not in response.text
     assert "sqlite3" not in response.text
+
+
+def test_a_nul_in_a_unique_field_is_a_field_error(operator):
+    # Found by the property above on PostgreSQL: the uniqueness check sent the NUL to the database.
+    client, csrf = operator
+    data = {"csrf_token": csrf, "slug": "\x00", "name": "Night owl", "tier": "gold",
+            "criteria_metric": "quizzes_passed", "criteria_threshold": "3", "points_reward": "0"}  # fmt: skip
+    response = client.post("/admin/badge/new/", data=data)
+    assert response.status_code == 200
+    assert "Contains a control character" in response.text

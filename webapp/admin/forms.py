@@ -1,5 +1,6 @@
 """Form pieces shared by the admin views: the CSRF form base and the enum converter."""
 
+import re
 from datetime import UTC, datetime
 from enum import Enum
 
@@ -13,6 +14,9 @@ from flask_admin.model.form import converts
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+# C0 controls other than tab, newline and carriage return, and DEL.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
 
 class SecureForm(BaseForm):
     """Flask-Admin's form base with Flask-WTF's CSRF token (the one CSRFProtect checks).
@@ -23,6 +27,17 @@ class SecureForm(BaseForm):
 
     class Meta(FlaskForm.Meta):
         pass
+
+    def validate(self, extra_validators=None) -> bool:
+        """Validate, and refuse control characters (NUL and the like) in any text field:
+        PostgreSQL cannot store NUL and no name, slug or message needs one."""
+        bad = [f for f in self if isinstance(f.data, str) and CONTROL_CHARACTERS.search(f.data)]
+        if not bad:
+            return super().validate(extra_validators)
+        # Checked first: the validators that query the database (unique slugs) must not see them.
+        for field in self:
+            field.errors = ["Contains a control character; remove it."] if field in bad else []
+        return False
 
 
 class Option(SelectChoice):
