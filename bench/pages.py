@@ -1,0 +1,140 @@
+"""Server time of the report pages, the overview and the admin list pages, in-process.
+
+A page is requested through Flask's test client with a logged-in session and
+timed around the call: routing, auth, queries, templates, no network.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Flask, url_for
+from sqlalchemy import select
+
+from bench.stats import Timing, repeat
+from webapp.extensions import db
+
+SKIP_WORDS = ("csv", "export", "download", "save", "delete", "api", "data")
+LEARNER_ARGS = {"learner_id", "user_id", "id"}
+BIG_TABLES = ("session_events", "behavior_events", "points_transactions")
+SMALL_ADMIN_TABLES = ("badges", "streak_milestones", "skills", "notification_templates", "leaderboards")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page to time."""
+
+    label: str
+    url: str
+
+
+def report_pages(app: Flask, learner_id: int | None) -> list[Page]:
+    """Return the overview and every GET report page (the learner page for learner_id)."""
+    pages: dict[str, Page] = {}
+    with app.test_request_context():
+        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+            if "GET" not in rule.methods or not (rule.endpoint.startswith("reports.") or rule.rule == "/"):
+                continue
+            if any(word in rule.rule.lower() or word in rule.endpoint for word in SKIP_WORDS):
+                continue
+            args = set(rule.arguments) - set(rule.defaults or {})  # /reports/leaderboard has board_id=None
+            if args and not (len(args) == 1 and args <= LEARNER_ARGS and learner_id is not None):
+                continue
+            url = url_for(rule.endpoint, **dict.fromkeys(args, learner_id))
+            label = "overview" if rule.rule == "/" else re.sub(r"<[^>]*>", "<id>", rule.rule)
+            pages.setdefault(url, Page(label, url))
+    return list(pages.values())
+
+
+def teacher_learner(app: Flask, teacher_email: str) -> int | None:
+    """Return a learner the teacher may see (a member of one of their groups)."""
+    from webapp.auth.access import visible_group_ids
+    from webapp.models import GroupMember, User
+    from webapp.models.core.enums import GroupRole
+
+    with app.app_context():
+        teacher = db.session.scalar(select(User).where(User.email == teacher_email))
+        if teacher is None:
+            return None
+        groups = visible_group_ids(db.session, teacher) or set()
+        stmt = select(GroupMember.user_id).where(GroupMember.role == GroupRole.MEMBER)
+        if groups:
+            stmt = stmt.where(GroupMember.group_id == min(groups))
+        return db.session.scalar(stmt.order_by(GroupMember.user_id).limit(1))
+
+
+def time_page(client, url: str, repeats: int) -> tuple[int, Timing]:
+    """Return the page's status and its server time over repeats requests."""
+    status = client.get(url).status_code
+
+    def fetch() -> None:
+        client.get(url).close()
+
+    return status, repeat(fetch, repeats, warmup=1)
+
+
+def admin_views(app: Flask) -> Iterator[tuple[str, object]]:
+    """Yield (table name, model view) for every Flask-Admin model view of the app."""
+    for admin in app.extensions.get("admin", []):
+        for view in getattr(admin, "_views", []):
+            model = getattr(view, "model", None)
+            if model is not None and hasattr(model, "__tablename__"):
+                yield model.__tablename__, view
+
+
+def admin_pages(app: Flask, tables: tuple[str, ...], learner_id: int | None) -> list[tuple[str, Page | None]]:
+    """Return (table, page) for the first list page and a filtered one of each table (None if absent)."""
+    found = dict(admin_views(app))
+    email = learner_email(app, learner_id)
+    pages: list[tuple[str, Page | None]] = []
+    with app.test_request_context():
+        for table in tables:
+            view = found.get(table)
+            if view is None:
+                pages.append((table, None))
+                continue
+            base = url_for(f"{view.endpoint}.index_view")
+            pages.append((table, Page(f"{table}: first page", base)))
+            query = filter_query(view, learner_id, email)
+            if query:
+                shown = query.replace(urlencode({"": email})[1:], "<learner email>") if email else query
+                pages.append((table, Page(f"{table}: filtered ({shown})", f"{base}?{query}")))
+    return pages
+
+
+def learner_email(app: Flask, learner_id: int | None) -> str | None:
+    """Return the learner's email (for admin filters on `user.email`)."""
+    from webapp.models import User
+
+    if learner_id is None:
+        return None
+    with app.app_context():
+        return db.session.scalar(select(User.email).where(User.id == learner_id))
+
+
+def filter_query(view, learner_id: int | None, email: str | None = None) -> str | None:
+    """Return a query string selecting one learner's rows with the view's filters, or a search.
+
+    A filter on a user id column gets the learner's id, one on the user's email
+    gets the learner's email: a filter value matching no row would time the
+    worst case (scanning the whole table for a LIMIT that never fills).
+    """
+    filters = getattr(view, "_filters", None) or []
+    preferred = sorted(
+        enumerate(filters),
+        key=lambda item: ("user" not in str(getattr(item[1], "column", "")).lower(), item[0]),
+    )
+    for index, flt in preferred:
+        operation = str(flt.operation()).lower()
+        column = str(getattr(flt, "column", "")).lower()
+        if operation not in {"equals", "equal"} or "user" not in column:
+            continue
+        value = email if "email" in column else learner_id
+        if value is None:
+            continue
+        arg = view.get_filter_arg(index, flt) if hasattr(view, "get_filter_arg") else index
+        return urlencode({f"flt0_{arg}": value})
+    if getattr(view, "column_searchable_list", None):
+        return "search=a"
+    return None

@@ -1,0 +1,116 @@
+"""`analytics refresh`: full rebuild and one new day, against the floor of a raw GROUP BY day.
+
+Both run in-process through the command itself (no interpreter start-up in the
+time), on a throwaway copy of the dataset. "One new day" is made by deleting
+the rollups of the newest day, which the default (incremental) refresh then
+computes again along with its trailing window of late data.
+"""
+
+from datetime import date, timedelta
+
+import click
+from flask import Flask
+from sqlalchemy import func, select, text
+
+from bench.stats import Timing, repeat, time_ms
+from webapp.extensions import db
+
+ROLLUP_TABLES = ("daily_metrics", "hourly_metrics", "learner_days")
+
+
+def refresh_command(app: Flask) -> click.Command | None:
+    """Return the `analytics refresh` command, if this build has it."""
+    group = app.cli.commands.get("analytics")
+    return group.commands.get("refresh") if isinstance(group, click.Group) else None
+
+
+def group_by_day_sql(dialect: str) -> str:
+    """Return the plain per-day aggregate over raw session events on this dialect."""
+    day = "CAST(occurred_at AS DATE)" if dialect == "postgresql" else "date(occurred_at)"
+    return f"SELECT {day} AS day, count(*), count(DISTINCT user_id) FROM session_events GROUP BY {day}"  # noqa: S608
+
+
+def time_group_by(app: Flask, repeats: int) -> Timing:
+    """Time the raw GROUP BY day over session_events."""
+    with app.app_context():
+        sql = text(group_by_day_sql(db.engine.dialect.name))
+
+        def scan() -> None:
+            with db.engine.connect() as conn:
+                conn.execute(sql).fetchall()
+
+        return repeat(scan, repeats, warmup=1)
+
+
+def activity_days(app: Flask) -> tuple[date, date]:
+    """Return the first and last day with learning sessions."""
+    from webapp.models import LearningSession
+
+    with app.app_context():
+        first, last = db.session.execute(
+            select(func.min(LearningSession.started_at), func.max(LearningSession.started_at))
+        ).one()
+    as_day = lambda v: v.date() if hasattr(v, "date") else date.fromisoformat(str(v)[:10])  # noqa: E731
+    return as_day(first) - timedelta(days=1), as_day(last) + timedelta(days=1)
+
+
+def run_refresh(app: Flask, *args: str) -> None:
+    """Invoke `analytics refresh ARGS` in-process; raise if it fails."""
+    result = app.test_cli_runner().invoke(args=["analytics", "refresh", *args])
+    if result.exit_code != 0:
+        raise RuntimeError(f"analytics refresh {' '.join(args)} failed: {result.output[-400:]}")
+
+
+def full_args(app: Flask) -> list[str]:
+    """Return the arguments of a full rebuild: --full if the command has it, else the whole range."""
+    command = refresh_command(app)
+    names = {opt for param in command.params for opt in getattr(param, "opts", [])}
+    if "--full" in names:
+        return ["--full"]
+    first, last = activity_days(app)
+    return ["--from", first.isoformat(), "--to", last.isoformat()]
+
+
+def time_full(app: Flask, repeats: int) -> Timing:
+    """Time full rebuilds (each over rollup tables emptied first)."""
+    args = full_args(app)
+
+    def rebuild() -> float:
+        empty_rollups(app)
+        return time_ms(lambda: run_refresh(app, *args))
+
+    return Timing(tuple(rebuild() for _ in range(repeats)))
+
+
+def time_incremental(app: Flask, repeats: int) -> Timing:
+    """Time the default refresh after the newest day's rollups were removed (a new day arrived)."""
+
+    def one_day() -> float:
+        drop_newest_day(app)
+        return time_ms(lambda: run_refresh(app))
+
+    run_refresh(app)  # start from up-to-date rollups
+    return Timing(tuple(one_day() for _ in range(repeats)))
+
+
+def empty_rollups(app: Flask) -> None:
+    """Delete every rollup row."""
+    with app.app_context(), db.engine.begin() as conn:
+        for table in present(conn, ROLLUP_TABLES):
+            conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608
+
+
+def drop_newest_day(app: Flask) -> None:
+    """Delete the rollups of the newest day, as if its activity had just arrived."""
+    with app.app_context(), db.engine.begin() as conn:
+        newest = conn.execute(text("SELECT max(day) FROM daily_metrics")).scalar()
+        for table in present(conn, ROLLUP_TABLES):
+            conn.execute(text(f'DELETE FROM "{table}" WHERE day = :day'), {"day": newest})  # noqa: S608
+
+
+def present(conn, tables: tuple[str, ...]) -> list[str]:
+    """Return the tables of this list that exist in the database."""
+    from sqlalchemy import inspect
+
+    names = set(inspect(conn).get_table_names())
+    return [t for t in tables if t in names]
