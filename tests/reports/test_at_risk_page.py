@@ -168,3 +168,32 @@ def test_a_teacher_without_groups_sees_nobody(app, session, flags) -> None:
     status, html = get(client, "/reports/at-risk")
     assert status == 200
     assert _names(html) == []
+
+
+def test_rule_counts_in_sql_equal_the_counts_of_the_rows(session, flags) -> None:
+    for groups in (None, {flags["g1"]}, {flags["g2"]}, set()):
+        rows = q.flagged(session, AS_OF, groups)
+        assert q.rule_counts_of(session, AS_OF, groups) == q.rule_counts(rows)
+        assert q.count_flags(session, AS_OF, groups) == len(rows)
+
+
+def test_the_table_is_paged_and_the_pager_keeps_the_sort(app, session, flags, monkeypatch) -> None:
+    from webapp.reports import at_risk
+
+    monkeypatch.setattr(at_risk, "PAGE_SIZE", 2)
+    client, _ = staff_client(app, session, "operator")
+    status, html = get(client, "/reports/at-risk", sort="-value")
+    assert status == 200
+    assert _names(html) == ["ana", "Bo"]
+    assert "3 flag(s)" in html
+    assert "Page 1 of 2" in html
+    assert "page=2" in html
+    assert "sort=-value" in html
+    assert _names(get(client, "/reports/at-risk", sort="-value", page=2)[1]) == ["cy"]
+    for page in ("0", "-3", "x", "99"):  # out of range or not a number: the nearest page
+        assert get(client, "/reports/at-risk", sort="-value", page=page)[0] == 200
+    assert _names(get(client, "/reports/at-risk", sort="-value", page="99")[1]) == ["cy"]
+    (figure,) = figures(html).values()
+    assert dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True))["Focus down"] == 2
+    _, rows = csv_rows(client, "/reports/at-risk.csv")
+    assert len(rows) == 4  # the CSV has every flag, not one page

@@ -17,6 +17,8 @@ from webapp.reports.views import current_filter
 from webapp.services.analytics.risk import RULES
 
 REPORT = "at_risk"
+# Rows per page: an operator's district can have thousands of flags; the CSV has them all.
+PAGE_SIZE = 100
 NO_FLAGS = (
     "No learner is flagged: the rules have not run yet (`flask --app wsgi analytics refresh`) or none fired."
 )
@@ -40,12 +42,13 @@ def flagged(session: Session, flt: ReportFilter, sort: str = q.DEFAULT_SORT, des
 @chart(REPORT, "rules")
 def rules_chart(session: Session, flt: ReportFilter) -> Chart:
     """How many learners each documented rule flagged."""
-    return rules_chart_of(flagged(session, flt)[1])
+    as_of = q.latest_as_of(session, flt.end)
+    return rules_chart_of(q.rule_counts_of(session, as_of, scope_groups(flt)) if as_of else [])
 
 
-def rules_chart_of(rows: list[dict]) -> Chart:
-    """The rules chart of already fetched flags (the page's table rows)."""
-    counts = q.rule_counts(rows) if rows else []
+def rules_chart_of(counts: list[tuple[str, int]]) -> Chart:
+    """The rules chart of (rule title, learners) counts; empty when no learner is flagged."""
+    counts = counts if any(n for _, n in counts) else []
     most = max((n for _, n in counts), default=0)
     return Chart(
         id="rules", title="Learners flagged, by rule", header=["rule", "learners"], rows=counts,
@@ -62,16 +65,34 @@ def at_risk():
     """The flagged learners with the rule that fired and its detail; `sort=` picks the column."""
     flt = current_filter()
     sort, desc = q.parse_sort(request.args.get("sort"))
-    as_of, rows = flagged(db.session, flt, sort, desc)
+    session, groups = db.session, scope_groups(flt)
+    as_of = q.latest_as_of(session, flt.end)
+    total, rows, counts = 0, [], []
+    pages, page = 1, 1
+    if as_of is not None:
+        total = q.count_flags(session, as_of, groups)
+        pages = max(1, -(-total // PAGE_SIZE))
+        page = min(_page_number(request.args.get("page")), pages)
+        rows = q.flagged(session, as_of, groups, sort, desc, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
+        counts = q.rule_counts_of(session, as_of, groups)
     return render_template(
         "reports/at_risk.html", flt=flt, report_key=REPORT, rows=rows, as_of=as_of, sort=sort, desc=desc,
-        rules=RULES, rules_chart=page_chart(rows, flt), empty_message=NO_FLAGS,
+        rules=RULES, rules_chart=page_chart(counts, flt), empty_message=NO_FLAGS,
+        total=total, page=page, pages=pages, first=(page - 1) * PAGE_SIZE + 1,
     )  # fmt: skip
 
 
-def page_chart(rows: list[dict], flt: ReportFilter) -> Chart:
-    """The rules chart from the table's rows (no second query), dressed as the registry does."""
-    result = rules_chart_of(rows)
+def _page_number(raw: str | None) -> int:
+    """A page number from the URL: a positive integer, anything else is page 1."""
+    try:
+        return max(1, int(raw or 1))
+    except ValueError:
+        return 1
+
+
+def page_chart(counts: list[tuple[str, int]], flt: ReportFilter) -> Chart:
+    """The rules chart from the page's counts, dressed as the registry does."""
+    result = rules_chart_of(counts)
     result.id = f"{REPORT}-rules"
     result.csv_url = url_for("reports.chart_csv", report=REPORT, chart="rules", **flt.to_args())
     if flt.no_groups:

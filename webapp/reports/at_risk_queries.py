@@ -42,27 +42,54 @@ def latest_as_of(session: Session, on_or_before: date | None = None) -> date | N
     return session.scalar(query)
 
 
-def flagged(
-    session: Session, as_of: date, groups: set[int] | None, sort: str = DEFAULT_SORT, descending: bool = False
-) -> list[dict]:
-    """Return one row per learner and fired rule on as_of, only learners of groups when given."""
-    f = LearnerRiskFlag
-    query = select(f.user_id, User.display_name, f.rule, f.value, f.detail).join(User, User.id == f.user_id)
-    query = query.where(f.as_of == as_of)
+def _scoped(query, as_of: date, groups: set[int] | None):
+    """Restrict a query over LearnerRiskFlag to as_of and, when given, to the groups' learners."""
+    query = query.where(LearnerRiskFlag.as_of == as_of)
     if groups is not None:
         members = select(GroupMember.user_id).where(
             GroupMember.group_id.in_(groups), GroupMember.role == GroupRole.MEMBER
         )
-        query = query.where(f.user_id.in_(members))
+        query = query.where(LearnerRiskFlag.user_id.in_(members))
+    return query
+
+
+def flagged(
+    session: Session,
+    as_of: date,
+    groups: set[int] | None,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[dict]:
+    """Return one row per learner and fired rule on as_of, only learners of groups when given;
+    `limit`/`offset` give one page of them."""
+    f = LearnerRiskFlag
+    query = select(f.user_id, User.display_name, f.rule, f.value, f.detail).join(User, User.id == f.user_id)
+    query = _scoped(query, as_of, groups)
     columns = SORTS.get(sort, SORTS[DEFAULT_SORT])
     order = [c.desc() if descending else c for c in columns[:1]] + list(columns[1:])
-    query = query.order_by(*order, f.user_id, f.rule)
+    query = query.order_by(*order, f.user_id, f.rule).offset(offset).limit(limit)
     return [
         {"user_id": r.user_id, "name": r.display_name, "rule": r.rule,
          "title": RULES.get(r.rule, (r.rule, ""))[0], "value": r.value, "detail": r.detail,
          "figure": figure_text(r.rule, r.value)}
         for r in session.execute(query)
     ]  # fmt: skip
+
+
+def count_flags(session: Session, as_of: date, groups: set[int] | None) -> int:
+    """How many (learner, rule) flags flagged() would return without a limit."""
+    return session.scalar(_scoped(select(func.count()).select_from(LearnerRiskFlag), as_of, groups)) or 0
+
+
+def rule_counts_of(session: Session, as_of: date, groups: set[int] | None) -> list[tuple[str, int]]:
+    """Return (rule title, learners flagged) for every documented rule, counted in SQL."""
+    f = LearnerRiskFlag
+    query = _scoped(select(f.rule, func.count(func.distinct(f.user_id))), as_of, groups).group_by(f.rule)
+    found = dict(session.execute(query).tuples().all())
+    rules = list(RULES) + sorted(set(found) - set(RULES))
+    return [(RULES.get(rule, (rule, ""))[0], found.get(rule, 0)) for rule in rules]
 
 
 # How each rule's compared figure reads (see LearnerRiskFlag.value).
