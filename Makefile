@@ -39,6 +39,7 @@ bench: install
 browser-deps:
 	@bash scripts/ensure-chromium.sh
 
+PYTEST_ARGS ?= -n 2
 test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
