@@ -1,5 +1,6 @@
 """The overview: headline figures (KPI cards), each with a small trend chart."""
 
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -71,4 +72,9 @@ def risk_trend(session: Session, flt: ReportFilter) -> Chart:
     trace = line(rows, 0, 1, "At risk", "as of %{x}<br>%{y} learners at risk")
     result = _spark("at-risk", "Learners at risk", ["as_of", "learners_at_risk"], rows, trace, "Learners")
     result.empty_message = "No at-risk flags in this range: run `flask --app wsgi analytics refresh`."
+    # Flags exist for few days (often one): a date axis over the whole range, like the other cards,
+    # rather than Plotly's guess of a time axis around a single point.
+    # Half a day of margin on each side keeps a point on the first or last day whole.
+    span = [f"{flt.start - timedelta(days=1)} 12:00", f"{flt.end} 12:00"]
+    result.layout = {**result.layout, "xaxis": {"type": "date", "range": span}}
     return result
