@@ -10,7 +10,7 @@ from sqlalchemy import Connection, text
 
 from webapp.models.analytics.metrics import PLATFORM_SCOPE, group_scope
 from webapp.services.analytics.buckets import FOCUS_BUCKETS, SPAN_BUCKETS, empty_buckets
-from webapp.services.analytics.scopes import scoped
+from webapp.services.analytics.scopes import MEMBERS, scoped
 from webapp.services.analytics.sql import Dialect, as_date
 
 WINDOWS = (7, 30)
@@ -79,33 +79,41 @@ def add_learner_day_figures(conn: Connection, d: Dialect, params: dict, out: dic
 def add_actives(conn: Connection, d: Dialect, lo: date, hi: date, out: dict) -> None:
     """Fill weekly and monthly actives: distinct learners active in the trailing 7 and 30 days.
 
-    Each active day a of a learner covers the days [a, min(a + W, next active day)); the
-    count on day t is the running sum of +1 at each start and -1 at each end, per scope.
+    A learner counts on day t in a window of W days if their last active day on or before t
+    is less than W days before t; they count for the platform and for each group they are a
+    member of. One pass over the chunk's active learner-days (and the 29 days before it).
     """
-    ends = [
-        f"CASE WHEN n IS NOT NULL AND n < {d.add_days('a', w)} THEN n ELSE {d.add_days('a', w)} END"
-        for w in WINDOWS
-    ]
-    events = f"""(
-        SELECT user_id, a AS day, 1 AS d7, 1 AS d30 FROM seg
-        UNION ALL SELECT user_id, {ends[0]}, -1, 0 FROM seg
-        UNION ALL SELECT user_id, {ends[1]}, 0, -1 FROM seg)"""
-    sql = f"""
-        WITH seg AS (
-          SELECT user_id, day AS a, LEAD(day) OVER (PARTITION BY user_id ORDER BY day) AS n
-          FROM learner_days WHERE is_active AND day BETWEEN :wlo AND :hi)
-        SELECT day, scope, SUM(d7), SUM(d30)
-        FROM ({scoped(events, "x.day AS day, x.d7, x.d30")}) s
-        WHERE day <= :hi GROUP BY scope, day ORDER BY scope, day"""
-    wlo = lo - timedelta(days=max(WINDOWS) - 1)
-    deltas: dict[str, dict[date, tuple[int, int]]] = defaultdict(dict)
-    for r in _rows(conn, sql, {"wlo": d.day(wlo), "hi": d.day(hi)}):
-        deltas[r[1]][as_date(r[0])] = (int(r[2]), int(r[3]))
-    for scope in {s for _, s in out}:
-        events, weekly, monthly, day = deltas.get(scope, {}), 0, 0, wlo
-        while day <= hi:
-            d7, d30 = events.get(day, (0, 0))
-            weekly, monthly = weekly + d7, monthly + d30
-            if day >= lo:
-                out[(day, scope)].update(weekly_active_learners=weekly, monthly_active_learners=monthly)
-            day += timedelta(days=1)
+    weekly_w, monthly_w = WINDOWS
+    wlo = lo - timedelta(days=monthly_w - 1)
+    scopes: dict[int, list[str]] = defaultdict(list)
+    for uid, gid in conn.execute(text(MEMBERS)):
+        scopes[uid].append(group_scope(gid))
+    sql = (
+        "SELECT user_id, day FROM learner_days WHERE is_active AND day BETWEEN :wlo AND :hi"
+        " ORDER BY user_id, day"
+    )
+    active: dict[int, list[int]] = defaultdict(list)
+    for uid, day in conn.execute(text(sql), {"wlo": d.day(wlo), "hi": d.day(hi)}):
+        active[uid].append(as_date(day).toordinal())
+    first, last = lo.toordinal(), hi.toordinal()
+    weekly: dict[tuple[int, str], int] = defaultdict(int)
+    monthly: dict[tuple[int, str], int] = defaultdict(int)
+    for uid, days in active.items():
+        keys = [PLATFORM_SCOPE, *scopes.get(uid, ())]
+        i, n, prev = 0, len(days), None
+        for t in range(first, last + 1):
+            while i < n and days[i] <= t:
+                prev = days[i]
+                i += 1
+            if prev is None or t - prev >= monthly_w:
+                continue
+            for scope in keys:
+                monthly[(t, scope)] += 1
+                if t - prev < weekly_w:
+                    weekly[(t, scope)] += 1
+    for (day, scope), row in out.items():
+        t = day.toordinal()
+        row.update(
+            weekly_active_learners=weekly.get((t, scope), 0),
+            monthly_active_learners=monthly.get((t, scope), 0),
+        )

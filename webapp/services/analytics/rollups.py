@@ -86,14 +86,21 @@ def chunks(days: list[date], size: int = CHUNK_DAYS) -> list[tuple[date, date]]:
 
 
 def _upsert_metrics(conn: Connection, d: Dialect, rows: list[dict]) -> None:
+    """Upsert the chunk's metric rows on (day, scope): one statement, executed for many rows.
+
+    The statement has one row of VALUES, so SQLAlchemy compiles it once (and caches it); a
+    multi-row VALUES of UPSERT_BATCH rows cost more to compile than to run.
+    """
+    if not rows:
+        return
     insert = pg_insert if d.pg else sqlite_insert
     now = datetime.now(UTC)
+    stmt = insert(DailyMetric.__table__)
+    keep = {"id", "day", "scope"}
+    update = {c.name: stmt.excluded[c.name] for c in DailyMetric.__table__.columns if c.name not in keep}
+    stmt = stmt.on_conflict_do_update(index_elements=["day", "scope"], set_=update)
     for i in range(0, len(rows), UPSERT_BATCH):
-        batch = [{**row, "computed_at": now} for row in rows[i : i + UPSERT_BATCH]]
-        stmt = insert(DailyMetric.__table__).values(batch)
-        keep = {"id", "day", "scope"}
-        update = {c.name: stmt.excluded[c.name] for c in DailyMetric.__table__.columns if c.name not in keep}
-        conn.execute(stmt.on_conflict_do_update(index_elements=["day", "scope"], set_=update))
+        conn.execute(stmt, [{**row, "computed_at": now} for row in rows[i : i + UPSERT_BATCH]])
 
 
 def refresh_chunk(conn: Connection, d: Dialect, lo: date, hi: date) -> int:
@@ -108,7 +115,7 @@ def refresh_chunk(conn: Connection, d: Dialect, lo: date, hi: date) -> int:
         add_distributions(conn, params, metrics)
         _upsert_metrics(conn, d, list(metrics.values()))
         rows += len(metrics) + write_breakdowns(conn, d, params)
-        drop_staging(conn)
+        drop_staging(conn, d)
     return rows
 
 

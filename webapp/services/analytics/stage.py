@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
-from webapp.services.analytics.sql import Dialect
+from webapp.services.analytics.sql import Dialect, build_local_table, drop_local_table
 
 TEMP_TABLES = ("tmp_sess", "tmp_spans", "tmp_points")
 
@@ -34,6 +34,7 @@ def stage_raw(conn: Connection, dialect: Dialect, lo: date, hi: date) -> dict:
     """Build tmp_sess, tmp_spans and tmp_points for local days lo..hi; return the bind params."""
     d = dialect
     params = _window(d, lo, hi)
+    build_local_table(conn, d, lo - timedelta(days=1), hi + timedelta(days=2))
     day, hour = d.local_day("s.started_at", "u.timezone"), d.local_hour("s.started_at", "u.timezone")
     sessions = f"""
         SELECT * FROM (
@@ -62,10 +63,12 @@ def stage_raw(conn: Connection, dialect: Dialect, lo: date, hi: date) -> dict:
     return params
 
 
-def drop_staging(conn: Connection) -> None:
+def drop_staging(conn: Connection, dialect: Dialect | None = None) -> None:
     """Drop the chunk's temp tables."""
     for name in TEMP_TABLES:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
+    if dialect is not None:
+        drop_local_table(conn, dialect)
 
 
 LEARNER_DAY_COLUMNS = (
