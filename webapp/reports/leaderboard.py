@@ -86,8 +86,11 @@ def _choose(boards: list[dict], board_id: int | None) -> dict | None:
 
 def build(session: Session, flt: ReportFilter, board_id: int | None) -> dict:
     """Return everything the page shows: boards, the chosen board, its table and charts."""
-    boards = q.visible_boards(session, visible_group_ids(session, current_user))
-    board = _choose(boards, board_id)
+    visible = q.visible_boards(session, visible_group_ids(session, current_user))
+    board = _choose(visible, board_id)
+    # The chooser lists the global boards and those of the chosen group (a district has a board
+    # per group and period: 1,500 links at the large demo size, most of the page's time).
+    boards = [b for b in visible if b["group_id"] is None or b["group_id"] == flt.group_id or b is board]
     page = {"boards": boards, "board": board, "period": None, "rows": [], "charts": {}}
     if board is None:
         return page

@@ -34,12 +34,13 @@ def members_of(groups: set[int]) -> Select:
 
 def visible_boards(session: Session, groups: set[int] | None) -> list[dict]:
     """Return the active boards a user may open: all, or global ones and those of their groups."""
-    query = select(Leaderboard).where(Leaderboard.is_active).order_by(Leaderboard.name, Leaderboard.id)
+    b = Leaderboard  # columns, not ORM objects: a district has a board per group and period
+    query = select(b.id, b.name, b.period, b.study_group_id).where(b.is_active).order_by(b.name, b.id)
     if groups is not None:
-        query = query.where(or_(Leaderboard.study_group_id.is_(None), Leaderboard.study_group_id.in_(groups)))
+        query = query.where(or_(b.study_group_id.is_(None), b.study_group_id.in_(groups)))
     return [
-        {"id": b.id, "name": b.name, "period": b.period.value, "group_id": b.study_group_id}
-        for b in session.scalars(query)
+        {"id": r.id, "name": r.name, "period": r.period.value, "group_id": r.study_group_id}
+        for r in session.execute(query)
     ]
 
 
@@ -106,7 +107,10 @@ def score_history(session: Session, board_id: int, user_ids: list[int], start: d
     query = (
         select(e.period_start, e.user_id, User.display_name, e.score, e.rank)
         .join(User, User.id == e.user_id)
-        .where(e.leaderboard_id == board_id, e.user_id.in_(user_ids))
+        # `+ 0` keeps SQLite off the (board, period) index, which would walk every learner's entry of
+        # every period in range (20,000 per week at the large size): the few learners' own rows are
+        # found through the user_id index instead (78 -> see bench/FINDINGS.md).
+        .where((e.leaderboard_id + 0) == board_id, e.user_id.in_(user_ids))
         .where(e.period_start >= start, e.period_start <= end)
         .order_by(e.period_start, e.rank, e.user_id)
     )
