@@ -3,7 +3,6 @@
 import hashlib
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select, text
 
 from webapp.models import (
@@ -20,11 +19,7 @@ from webapp.models import (
 )
 from webapp.models.core.enums import Role
 from webapp.services.demo import SIZES, seed_demo
-
-try:
-    from webapp.services.recompute import recompute_all
-except ModuleNotFoundError:  # pragma: no cover - the engine is written in parallel
-    recompute_all = None
+from webapp.services.recompute import recompute_all
 
 END = date(2025, 3, 31)
 SEED_ARGS = ["demo", "seed", "--size", "tiny", "--end-date", END.isoformat()]
@@ -153,7 +148,6 @@ def test_quiz_scores_improve_with_practice(app, session):
     assert sum(lasts) / len(lasts) > sum(firsts) / len(firsts) + 5
 
 
-@pytest.mark.skipif(recompute_all is None, reason="webapp.services.recompute (the rules engine) is absent")
 def test_derived_state_equals_a_recompute_of_the_raw_activity(runner, session):
     assert seed(runner).exit_code == 0
     seeded = snapshot(session)

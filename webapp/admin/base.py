@@ -31,8 +31,8 @@ from webapp.auth.access import Action, can, can_use_admin
 from webapp.extensions import db
 from webapp.models.core.enums import AuditAction
 from webapp.services import audit
+from webapp.services.analytics.csvsafe import neutralise
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 MAX_PAGE = 100_000
 
 # Flask-Admin's exposed methods and the policy action each one needs.
@@ -57,13 +57,6 @@ def _enum_value(view: Any, value: Enum, name: str) -> str:
 LIST_FORMATTERS = {**typefmt.BASE_FORMATTERS, Enum: _enum_value}
 DETAIL_FORMATTERS = {**typefmt.DETAIL_FORMATTERS, Enum: _enum_value}
 EXPORT_FORMATTERS = {**typefmt.EXPORT_FORMATTERS, Enum: _enum_value}
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix a quote to text a spreadsheet would treat as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def deny(name: str = "") -> Any:

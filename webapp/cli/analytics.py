@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from webapp.extensions import db
+from webapp.services.cache import invalidate_reports
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
@@ -16,15 +17,6 @@ def _date(_ctx, _param, value: str | None) -> date | None:
         return date.fromisoformat(value)
     except ValueError as exc:
         raise click.BadParameter("use YYYY-MM-DD") from exc
-
-
-def _invalidate_report_cache() -> None:
-    """Tell the report cache that the rollups changed (when the cache module is there)."""
-    try:
-        from webapp.services.cache import invalidate_reports
-    except ImportError:  # pragma: no cover - the cache arrives with the serving work
-        return
-    invalidate_reports()
 
 
 @click.group("analytics")
@@ -43,7 +35,7 @@ def refresh_command(start: date | None, end: date | None) -> None:
     if start and end and start > end:
         raise click.BadParameter("--from is after --to")
     stats = refresh(db.engine, start, end, progress=click.echo)
-    _invalidate_report_cache()
+    invalidate_reports()
     click.echo(
         f"refreshed {stats.days} day(s) in {stats.chunks} chunk(s): {stats.rows:,} rows in "
         f"{stats.seconds:.2f} s ({stats.rows_per_second:,.0f} rows/s)"

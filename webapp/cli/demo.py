@@ -89,9 +89,6 @@ def _print_summary(report: SeedReport) -> None:
             click.echo(f"{table:<28}{count:>14,}")
     click.echo(f"{'raw rows written':<28}{report.rows:>14,}")
     click.echo(f"{report.rows_per_second:,.0f} rows/s over {report.seconds:.1f} s")
-    if report.derived is None:
-        click.echo("Derived state (streaks, points, badges, ranks, mastery) skipped: no rules engine yet.")
-        return
     derived = sum(report.derived.values())
     click.echo(f"derived by the rules engine: {derived:,} rows in {report.derive_seconds:.1f} s")
     for name, count in sorted(report.derived.items()):

@@ -112,11 +112,3 @@ def figure_text(rule: str, value: float | None) -> str:
 def csv_rows(rows: list[dict], as_of: date) -> list[tuple]:
     """Return the CSV rows of the table (CSV_HEADER order)."""
     return [(r["user_id"], r["name"], r["rule"], r["title"], r["value"], r["detail"], as_of) for r in rows]
-
-
-def rule_counts(rows: list[dict]) -> list[tuple[str, int]]:
-    """Return (rule title, learners flagged) for every documented rule, in the documented order."""
-    counts = {rule: set() for rule in RULES}
-    for r in rows:
-        counts.setdefault(r["rule"], set()).add(r["user_id"])
-    return [(RULES.get(rule, (rule, ""))[0], len(users)) for rule, users in counts.items()]

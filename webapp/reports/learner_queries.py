@@ -4,7 +4,6 @@ Local days are the learner's own (their timezone), as the rollups store them.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -28,6 +27,7 @@ from webapp.models import (
 )
 from webapp.models.core.enums import FreezeStatus, GroupRole, Role
 from webapp.services.analytics.risk import RULES
+from webapp.services.timezones import learner_zone
 
 CALENDAR_DAYS = 365
 QUIZ_LIMIT = 100
@@ -50,17 +50,9 @@ def learner(session: Session, learner_id: int) -> dict | None:
     }  # fmt: skip
 
 
-def zone(name: str) -> ZoneInfo:
-    """Return the learner's time zone, UTC when the stored name is unknown."""
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def local_bounds(tz: str, start: date, end: date) -> tuple[datetime, datetime]:
     """Return the UTC instants bounding local days start..end (end inclusive) in tz."""
-    z = zone(tz)
+    z = learner_zone(tz)
     lo = datetime.combine(start, time(), tzinfo=z).astimezone(UTC)
     hi = datetime.combine(end + timedelta(days=1), time(), tzinfo=z).astimezone(UTC)
     return lo, hi
@@ -141,7 +133,7 @@ def quiz_history(
         .order_by(QuizAttempt.started_at.desc(), QuizAttempt.id.desc())
         .limit(limit)
     )
-    z = zone(tz)
+    z = learner_zone(tz)
     rows = [
         {"started_at": a.started_at.astimezone(z).replace(tzinfo=None), "skill": skill or "-",
          "percent": round(a.percent, 1), "correct": a.correct_count, "questions": a.total_questions}

@@ -3,13 +3,13 @@
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import LearningSession, StreakActivity, User, UserEngagementProfile
 from webapp.services.points import day_start, learner_chunks, write_changes
+from webapp.services.timezones import learner_zone
 
 WINDOW_DAYS = 30
 RECENCY_WEIGHT = 0.6
@@ -49,11 +49,9 @@ def _hours(session: Session, ids: list[int]) -> dict[int, Counter]:
         for user_id, h, n in session.execute(query.where(ls.user_id.in_(ids)).group_by(ls.user_id, hour)):
             result.setdefault(user_id, Counter())[int(h)] += n
         return result
-    zones: dict[str, ZoneInfo] = {}
     query = select(ls.user_id, User.timezone, ls.started_at).join(User, User.id == ls.user_id)
     for user_id, tz, at in session.execute(query.where(ls.user_id.in_(ids))):
-        zone = zones.setdefault(tz, ZoneInfo(tz))
-        result.setdefault(user_id, Counter())[at.astimezone(zone).hour] += 1
+        result.setdefault(user_id, Counter())[at.astimezone(learner_zone(tz)).hour] += 1
     return result
 
 

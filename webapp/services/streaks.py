@@ -28,6 +28,7 @@ from webapp.models.core.enums import FreezeStatus, PointsReason, StreakSource
 from webapp.models.core.mixins import utcnow
 from webapp.services.badges import grant_badges
 from webapp.services.points import insert_ledger_rows, learner_chunks, write_changes
+from webapp.services.timezones import learner_zone
 
 MAX_FREEZES = 2
 ONE_DAY = timedelta(days=1)
@@ -130,12 +131,6 @@ def local_day(moment: datetime, zone: ZoneInfo) -> date:
 # reading the calendar ----------------------------------------------------------------------
 
 
-def _zone(name: str, cache: dict[str, ZoneInfo] = {}) -> ZoneInfo:  # noqa: B006 (a deliberate memo)
-    if name not in cache:
-        cache[name] = ZoneInfo(name)
-    return cache[name]
-
-
 def _activity_days(session: Session, ids: list[int]) -> dict[int, dict[date, StreakSource]]:
     """Return each learner's active local days and their source (a session beats a quiz)."""
     ls, qa = LearningSession, QuizAttempt
@@ -159,7 +154,7 @@ def _activity_days(session: Session, ids: list[int]) -> dict[int, dict[date, Str
     for query in (sessions, quizzes):  # SQLite has no time zones: convert in Python
         for user_id, tz, at, src in session.execute(query):
             days = result.setdefault(user_id, {})
-            on = local_day(at, _zone(tz))
+            on = local_day(at, learner_zone(tz))
             if days.get(on) != StreakSource.SESSION:
                 days[on] = StreakSource(src)
     return result
@@ -253,7 +248,7 @@ def _rebuild_chunk(session: Session, ids: list[int], today: date | None, milesto
     counts = {"streak_days": _write_activities(session, ids, days), "streak_freezes": 0}
     rows, points, badges = [], [], []
     for user_id in ids:
-        zone = _zone(zones[user_id])
+        zone = learner_zone(zones[user_id])
         own = freezes.get(user_id, [])
         grants = [local_day(f[2], zone) for f in own]
         state = compute_streak(days.get(user_id, {}), grants, today or datetime.now(zone).date())

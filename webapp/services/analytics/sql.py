@@ -9,10 +9,11 @@ table; the few things the two databases spell differently live here.
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Engine
+
+from webapp.services.timezones import learner_zone
 
 # SQLite: (time zone, UTC quarter hour) -> local day and hour, for one chunk's time range.
 LOCAL_TABLE = "tmp_local"
@@ -95,18 +96,10 @@ def as_date(value: date | str) -> date:
     return value if isinstance(value, date) else date.fromisoformat(value)
 
 
-@lru_cache(maxsize=512)
-def _zone(name: str | None) -> ZoneInfo:
-    try:
-        return ZoneInfo(name or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def _local(ts: str | None, tz: str | None) -> datetime | None:
     if ts is None:
         return None
-    return datetime.fromisoformat(ts).replace(tzinfo=UTC).astimezone(_zone(tz))
+    return datetime.fromisoformat(ts).replace(tzinfo=UTC).astimezone(learner_zone(tz))
 
 
 def _sqlite_local_day(ts: str | None, tz: str | None) -> str | None:
@@ -164,7 +157,7 @@ def build_local_table(conn: Connection, dialect: Dialect, ts_lo: date, ts_hi: da
     runs = [
         (tz, lo, hi, f"{mins:+d} minutes")
         for tz in zones
-        for lo, hi, mins in _constant_offsets(_zone(tz), start, hours)
+        for lo, hi, mins in _constant_offsets(learner_zone(tz), start, hours)
     ]
     raw = conn.connection.driver_connection
     raw.executemany("INSERT INTO tmp_local_runs (tz, lo, hi, mins) VALUES (?, ?, ?, ?)", runs)

@@ -15,6 +15,7 @@ from webapp.services.demo.database import bulk_loading, reset_sequences
 from webapp.services.demo.people import write_groups, write_staff
 from webapp.services.demo.sizes import SIZES
 from webapp.services.demo.writer import BulkWriter
+from webapp.services.recompute import recompute_all
 
 # progress(step, done, total, rows_written)
 Progress = Callable[[str, int, int, int], None]
@@ -110,14 +111,8 @@ def _write_social(ctx: Context) -> None:
     ctx.writer.flush()
 
 
-def derive_state(session: Session, today: date, progress: Progress | None = None) -> dict[str, int] | None:
-    """Run the rules engine over the raw activity; None when the engine is not installed."""
-    try:
-        from webapp.services.recompute import recompute_all
-    except ModuleNotFoundError as exc:
-        if exc.name != "webapp.services.recompute":
-            raise
-        return None
+def derive_state(session: Session, today: date, progress: Progress | None = None) -> dict[str, int]:
+    """Run the rules engine over the raw activity; return what it wrote per step."""
     note = progress or (lambda *_: None)
     result = recompute_all(
         session, since=None, today=today, progress=lambda step, done, total: note(step, done, total, 0)
