@@ -102,3 +102,12 @@ def test_a_nul_in_a_unique_field_is_a_field_error(operator):
     response = client.post("/admin/badge/new/", data=data)
     assert response.status_code == 200
     assert "Contains a control character" in response.text
+
+
+@pytest.mark.parametrize("ref", ["¹", "٣", "²³"])
+def test_a_learner_reference_of_non_ascii_digits_previews_with_sample_data(operator, ref):
+    # Found by the property above: str.isdigit() accepts these, int() does not.
+    client, csrf = operator
+    data = {"csrf_token": csrf, "subject": "Hi", "body": "Hello", "learner": ref}
+    response = client.post("/admin/notificationtemplate/preview/", data=data)
+    assert response.status_code == 200

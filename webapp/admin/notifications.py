@@ -87,7 +87,7 @@ class NotificationTemplateView(SecureModelView):
 def _find_learner(ref: str) -> User | None:
     if not ref or not ref.isprintable():
         return None  # control characters (NUL) are no email or id, and PostgreSQL refuses them
-    if ref.isdigit() and len(ref) < 12:
+    if ref.isascii() and ref.isdigit() and len(ref) < 12:  # "¹".isdigit(), but int("¹") fails
         user = db.session.get(User, int(ref))
     else:
         user = db.session.query(User).filter(User.email == ref.lower()).one_or_none()
