@@ -27,6 +27,7 @@ from webapp.models import (
     AuditEntry,
     Badge,
     BehaviorEvent,
+    ChangeMark,
     ContentPreference,
     ContentTypeMetric,
     DailyLogin,
@@ -624,6 +625,14 @@ def make_risk_flag(session: Session, /, **kw) -> LearnerRiskFlag:
         kw["user_id"] = kw.pop("user").id
     defaults = {"as_of": today(), "rule": "went_quiet", "value": 9.0, "detail": "No activity for 9 days"}
     return _save(session, LearnerRiskFlag, defaults, kw)
+
+
+def make_change_mark(session: Session, /, **kw) -> ChangeMark:
+    """A learner's day today, waiting for the engine."""
+    _parent(session, kw, "user", make_learner)
+    if "user" in kw:
+        kw["user_id"] = kw.pop("user").id
+    return _save(session, ChangeMark, {"consumer": "engine", "day": today(), "version": 1}, kw)
 
 
 def make_audit_entry(session: Session, /, **kw) -> AuditEntry:

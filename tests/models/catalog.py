@@ -77,6 +77,7 @@ CASES = [
     Case("ContentTypeMetric", M + "analytics.breakdowns", f.make_content_type_metric, analytics),
     Case("PointsReasonMetric", M + "analytics.breakdowns", f.make_points_reason_metric, analytics),
     Case("RetentionCohort", M + "analytics.breakdowns", f.make_retention_cohort, analytics),
+    Case("ChangeMark", M + "analytics.marks", f.make_change_mark, analytics),
     Case("LearnerRiskFlag", M + "analytics.risk", f.make_risk_flag, analytics),
     Case("LearnerFeatureSnapshot", M + "analytics.ml_features", f.make_feature_snapshot, analytics),
     Case("ReportDefinition", M + "analytics.reports", f.make_report, analytics),

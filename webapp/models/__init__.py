@@ -6,6 +6,7 @@ This module holds no model itself; it imports each domain so that
 
 from webapp.models.analytics import (
     PLATFORM_SCOPE,
+    ChangeMark,
     ContentTypeMetric,
     DailyMetric,
     HourlyMetric,
@@ -64,6 +65,7 @@ __all__ = [
     "Badge",
     "Base",
     "BehaviorEvent",
+    "ChangeMark",
     "ContentPreference",
     "ContentTypeMetric",
     "DailyLogin",

@@ -212,6 +212,21 @@ class RetentionCohortRead(RetentionCohortFields, ReadSchema):
     computed_at: UTCDatetime
 
 
+class ChangeMarkFields(Schema):
+    consumer: Annotated[str, Field(pattern=r"^[a-z_]{1,24}$")]
+    user_id: RowId
+    day: date
+    version: PosInt = 1
+
+
+class ChangeMarkCreate(ChangeMarkFields, WriteSchema):
+    pass
+
+
+class ChangeMarkRead(ChangeMarkFields, ReadSchema):
+    marked_at: UTCDatetime
+
+
 class LearnerRiskFlagFields(Schema):
     as_of: date
     user_id: RowId
