@@ -17,7 +17,7 @@ from bench.targets import evaluate
 from webapp.config import normalise_database_url
 
 HERE = Path(__file__).resolve().parent
-ALL_MEASURES = ("seed", "pages", "admin", "refresh", "load")
+ALL_MEASURES = ("seed", "pages", "admin", "refresh", "load", "weight")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -97,6 +97,10 @@ def sections() -> dict[str, Section]:
             "Throughput under load: gunicorn, 2 workers, loopback",
             ["target", "size", "backend", "req/s", "requests", "errors", "p50 ms", "p99 ms", "generator"],
         ),
+        "weight": Section(
+            "Page weight: Chromium at 390x844 on 1.6 Mbps down, 150 ms RTT (teacher, gunicorn)",
+            ["page", "visit", "requests", "transferred (KB)", "last chart (s)", "charts", "target"],
+        ),
     }
 
 
@@ -138,6 +142,7 @@ def run_one(args, results, builder, backend, size, wanted, load_sizes) -> None:
         "admin": lambda: measures.admin_lists(results["admin"], ds, args.repeats),
         "refresh": lambda: measures.analytics_refresh(results["refresh"], ds, builder, args.refresh_repeats),
         "load": lambda: measures.under_load(results["load"], ds, CACHE, args.load_seconds, args.connections),
+        "weight": lambda: measures.page_weight(results["weight"], ds, CACHE),
     }
     for name, step in steps.items():
         if name not in wanted or (name == "load" and size not in load_sizes):
@@ -174,15 +179,20 @@ def write(args, results: dict[str, Section], about, skipped: list[str], seconds:
         markdown_table(["machine", ""], about),
     ]
     parts += [f"> {note}" for note in skipped]
+    # A partial run (`--measures weight`) keeps the tables of the measures it did not take.
+    kept = previous_blocks(args.out)
     for section in results.values():
         body = markdown_table(section.headers, section.rows) if section.rows else "_nothing measured_"
         notes = "\n".join(f"- {note}" for note in section.notes)
         block = f"## {section.title}\n\n{body}" + (f"\n\nNotes:\n\n{notes}" if notes else "")
+        if not section.rows and not section.notes and section.title in kept:
+            block = kept[section.title]
         print("\n" + block, flush=True)
         parts.append(block)
     targets = evaluate(results)
     block = "## Targets (issue 6)\n\n" + (markdown_table(["target", "backend", "size", "result"], targets)
                                          if targets else "_no target could be evaluated_")  # fmt: skip
+    block = kept.get("Targets (issue 6)", block) if not targets else block
     print("\n" + block, flush=True)
     parts.append(block)
     findings = HERE / "FINDINGS.md"
@@ -190,6 +200,17 @@ def write(args, results: dict[str, Section], about, skipped: list[str], seconds:
         parts.append(findings.read_text().strip())
     args.out.write_text("\n\n".join(parts) + "\n")
     print(f"\nwrote {args.out}", file=sys.stderr)
+
+
+def previous_blocks(path: Path) -> dict[str, str]:
+    """Return the "## " blocks of an earlier RESULTS.md by title (empty when there is none)."""
+    if not path.exists():
+        return {}
+    blocks: dict[str, str] = {}
+    for chunk in ("\n" + path.read_text()).split("\n## ")[1:]:
+        title = chunk.split("\n", 1)[0].strip()
+        blocks.setdefault(title, "## " + chunk.strip())
+    return blocks
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from bench import load, pages, refresh
+from bench import load, pages, refresh, weight
 from bench.apps import PASSWORDS, logged_in, make_app
 from bench.datasets import Builder, Dataset
 from bench.stats import ms
@@ -197,5 +197,33 @@ def under_load(section: Section, ds: Dataset, log_dir, seconds: int, connections
                 ]
             )
             section.data.append({"label": label, "size": ds.size, "backend": ds.backend, "rps": result.rps})
+    finally:
+        server.stop()
+
+
+def page_weight(section: Section, ds: Dataset, log_dir) -> None:
+    """Bytes transferred and time to the last chart of each page, first load and repeat visit."""
+    from playwright.sync_api import sync_playwright
+
+    app = make_app(ds.url)
+    try:
+        found = pages.report_pages(app, pages.teacher_learner(app, PASSWORDS["teacher1"][0]))
+    finally:
+        dispose(app)
+    server = load.Server(ds.url, weight.log_path(log_dir, ds.label))
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        cookies = weight.session_cookies(base, server.login("teacher1"))
+        targets = [("/login", "/login", [])] + [(p.label, p.url, cookies) for p in found]
+        with sync_playwright() as playwright:
+            browser = weight.launch(playwright)
+            try:
+                for label, url, jar in targets:
+                    first, again = weight.first_and_repeat(browser, base + url, jar)
+                    section.rows += weight.rows_for(label, first, again)
+                    section.data.append({"page": label, "size": ds.size, "backend": ds.backend,
+                                         "first": first, "repeat": again})  # fmt: skip
+            finally:
+                browser.close()
     finally:
         server.stop()
