@@ -56,6 +56,10 @@ class Config:
     CACHE_KEY_PREFIX = "shikshadisha:"
     # Refuse to start in production when the database does not answer.
     CHECK_DATABASE_AT_START = True
+    # Flask-Compress: pages, CSV and JSON per response (static files are pre-compressed).
+    # BREACH needs thousands of cross-site requests carrying the victim's cookies: the
+    # session cookie is SameSite=Lax, so such subresource requests come without it.
+    COMPRESS_MIMETYPES = ["text/html", "text/csv", "text/plain", "application/json"]
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.SECRET_KEY

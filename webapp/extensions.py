@@ -3,6 +3,7 @@
 import sqlite3
 
 from flask_caching import Cache
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -17,6 +18,7 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 cache = Cache()  # report data; configured in the factory (SimpleCache, or Redis)
+compress = Compress()  # pages, CSV and JSON; static files come pre-compressed (main/assets.py)
 
 
 @event.listens_for(Engine, "connect")
