@@ -25,7 +25,8 @@ def content_security_policy(nonce: str) -> str:
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data:",
+            # Plotly's PNG download draws the chart's SVG from a blob: URL onto a canvas.
+            "img-src 'self' data: blob:",
             "font-src 'self' data:",
             "connect-src 'self'",
             "object-src 'none'",

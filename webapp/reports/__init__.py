@@ -27,3 +27,6 @@ from webapp.reports import attention, engagement, overview, views  # noqa: E402,
 
 # isort: split
 from webapp.reports import at_risk, leaderboard, learners  # noqa: E402, F401  (issue 5: learner pages)
+
+# isort: split
+from webapp.reports import summary  # noqa: E402, F401  (issue 10: the charts' text alternative)
