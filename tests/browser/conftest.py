@@ -2,16 +2,16 @@
 with a small dataset of recent activity, and Debian's Chromium driven by Playwright."""
 
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories as f
+from tests.browser.support import APP_HOST, serve
 from tests.conftest import make_config
 from tests.reports.dataset import _session
 from webapp import create_app
@@ -31,13 +31,16 @@ class LiveServer:
     url: str
     teacher_email: str
     learner_id: int
+    operator_email: str
 
 
-def _seed(today: datetime) -> tuple[str, int]:
+def _seed(today: datetime) -> tuple[str, int, str]:
     """Give a teacher one group with two learners and 40 days of sessions, a weekly points
-    board, and the derived points and ranks; return the teacher's email and a learner's id."""
+    board, and the derived points and ranks; return the teacher's email, a learner's id
+    and the email of an operator (who sees every group)."""
     s = db.session
     group, teacher = f.make_group(s, name="Class 5B"), f.make_teacher(s)
+    operator = f.make_operator(s)
     f.make_member(s, role=GroupRole.TEACHER, group=group, user=teacher)
     f.make_leaderboard(s, name="Weekly points")
     learners = []
@@ -51,7 +54,7 @@ def _seed(today: datetime) -> tuple[str, int]:
     s.commit()
     recompute_all(s, today=today.date())
     s.commit()
-    return teacher.email, learners[0].id
+    return teacher.email, learners[0].id, operator.email
 
 
 @pytest.fixture(scope="session")
@@ -62,50 +65,63 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     now = datetime.now(UTC).replace(microsecond=0)
     with app.app_context():
         metadata.create_all(db.engine)
-        email, learner_id = _seed(now)
+        email, learner_id, operator_email = _seed(now)
         refresh(db.engine, now.date() - timedelta(days=45), now.date())
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        url = f"http://127.0.0.1:{server.server_port}"
-        yield LiveServer(url=url, teacher_email=email, learner_id=learner_id)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with serve(app) as url:
+        yield LiveServer(url=url, teacher_email=email, learner_id=learner_id, operator_email=operator_email)
 
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
-    """Headless Debian Chromium (skipped when it or Playwright is missing)."""
+    """Headless Debian Chromium (skipped when it or Playwright is missing); names of any
+    host but the app's (127.0.0.1) do not resolve, so nothing can leave the machine."""
     sync_api = pytest.importorskip("playwright.sync_api")
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"browser tests need Chromium at {CHROMIUM}")
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[f"--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE {APP_HOST}"],
+        )
         try:
             yield chromium
         finally:
             chromium.close()
 
 
-@pytest.fixture
-def page(browser, tmp_path) -> Iterator:
-    """A fresh browser page; script and console errors are collected on page.errors."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+def new_page(browser, **options):
+    """Open a page in a fresh context; errors and requests off the app's host are recorded
+    (page.errors, page.foreign) for the test to check."""
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     page = context.new_page()
-    page.errors = []
+    page.errors, page.foreign = [], []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     # Console errors too (a CSP refusal shows there), but not the browser's favicon 404.
     page.on("console", lambda msg: _console_error(page, msg))
+    # Every request of the context (popups and downloads included) stays on the app's host.
+    context.on("request", lambda request: _off_the_app(page, request.url))
+    return page
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    """A fresh browser page; the test fails if it asked any host but the app's."""
+    page = new_page(browser)
     try:
         yield page
     finally:
-        context.close()
+        page.context.close()
+    if page.foreign:
+        pytest.fail(f"requests to hosts other than the app: {sorted(set(page.foreign))}")
+
+
+def _off_the_app(page, url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about") or parts.hostname == APP_HOST:
+        return
+    page.foreign.append(url)
 
 
 def _console_error(page, msg) -> None:

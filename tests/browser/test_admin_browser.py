@@ -1,13 +1,12 @@
 """An operator logs in, creates a badge and previews a template; a teacher is refused the admin."""
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from werkzeug.serving import make_server
 
 from tests import factories as f
+from tests.browser.support import serve
 from tests.conftest import make_config
 from tests.helpers import DEFAULT_PASSWORD
 from webapp import create_app
@@ -48,17 +47,8 @@ def admin_server(tmp_path_factory) -> Iterator[AdminServer]:
         emails = (operator.email, teacher.email, learner.email)
         template_id = template.id
         s.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield AdminServer(f"http://127.0.0.1:{server.server_port}", app, *emails, template_id)
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
-        with app.app_context():
-            db.engine.dispose()
+    with serve(app) as url:
+        yield AdminServer(url, app, *emails, template_id)
 
 
 def _log_in(page, server: AdminServer, email: str, start: str = "/admin/") -> None:

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.support import REPORTS, log_in
 from tests.helpers import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -35,11 +36,7 @@ def test_teacher_sees_engagement_charts_and_changes_the_range(live_server, page,
 
 
 def test_attention_charts_draw_and_a_csv_downloads(live_server, page, artifacts):
-    page.goto(f"{live_server.url}/login")
-    page.fill("input[name=email]", live_server.teacher_email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, live_server.teacher_email)
     page.wait_for_selector("#chart-overview-actives.js-plotly-plot")
     page.click("a.nav-link:has-text('Attention')")
     page.wait_for_selector("#chart-attention-focus.js-plotly-plot")
@@ -54,23 +51,9 @@ def test_attention_charts_draw_and_a_csv_downloads(live_server, page, artifacts)
     assert page.errors == []
 
 
-REPORTS = {
-    "overview": "/",
-    "engagement": "/reports/engagement",
-    "attention": "/reports/attention",
-    "leaderboard": "/reports/leaderboard",
-    "at-risk": "/reports/at-risk",
-    "learner": "/reports/learners/{learner_id}",
-}
-
-
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_each_report_draws_its_charts_with_data(live_server, page, artifacts, name):
-    page.goto(f"{live_server.url}/login")
-    page.fill("input[name=email]", live_server.teacher_email)
-    page.fill("input[name=password]", DEFAULT_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server.url}/")
+    log_in(page, live_server.url, live_server.teacher_email)
     page.goto(live_server.url + REPORTS[name].format(learner_id=live_server.learner_id))
     page.wait_for_selector(".js-plotly-plot")
     drawn = page.evaluate(
