@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite lint format bench serve db-upgrade browser-deps clean
+.PHONY: install run test test-sqlite lint format bench serve db-upgrade browser-deps screenshots clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ browser-deps:
 PYTEST_ARGS ?= -n 2
 test: install browser-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The README's screenshots (docs/screenshots/), taken by the browser tests over the small demo.
+screenshots: install browser-deps
+	README_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/browser/test_responsive.py -k demo_overview
 
 lint: install
 	$(VENV)/bin/ruff check .
