@@ -7,6 +7,9 @@ from webapp.services.demo.writer import DAY
 
 NOTIFICATION_COLUMNS = ("id", "recipient_id", "template_id", "channel", "category", "subject", "body")
 NOTIFICATION_COLUMNS += ("status", "failure_reason", "created_at", "scheduled_at", "sent_at", "read_at")
+# Delivery state: the locale used and one attempt for what was sent or failed.
+NOTIFICATION_COLUMNS += ("idempotency_key", "locale", "body_html", "unsubscribe_url", "expires_at")
+NOTIFICATION_COLUMNS += ("attempts", "claimed_by", "lease_until", "message_id")
 CHANNEL_OF = {"weekly_summary": "email", "comeback": "push", "streak_reminder": "push"}
 CATEGORY_OF = {"streak_reminder": "streak", "duel_challenge": "duel", "duel_result": "duel"}
 CATEGORY_OF |= {"comeback": "reminder", "weekly_summary": "reminder", "new_follower": "social"}
@@ -50,6 +53,15 @@ class Notifier:
                 ts(at),
                 sent,
                 read,
+                None,
+                "en",
+                None,
+                None,
+                None,
+                0 if status == "queued" else 1,
+                None,
+                None,
+                None,
             )
         )
 
