@@ -117,3 +117,36 @@ def _awards(session: Session, learners: list[int], before: tuple[set, dict[int, 
         old = longest_before.get(user_id, 0)
         awards.milestones += [(user_id, d) for d in days if old < d <= longest]
     return awards
+
+
+def run_engine(
+    session: Session, today: date | None = None, limit: int = BATCH_MARKS, max_batches: int = 50
+) -> dict[str, int]:
+    """Work through the engine's marks batch by batch, committing each; return the summed counts.
+
+    Stops after max_batches (the next run goes on) so that one run stays within its lease.
+    """
+    totals: dict[str, int] = {"batches": 0}
+    for _ in range(max_batches):
+        counts = update_marked(session, today=today, limit=limit)
+        session.commit()
+        if not counts["marks"]:
+            break
+        totals["batches"] += 1
+        for kind, n in counts.items():
+            totals[kind] = totals.get(kind, 0) + n
+        if counts["marks"] < limit:
+            break
+    if totals.get("marks"):
+        invalidate_report_cache()
+    return totals
+
+
+def invalidate_report_cache() -> None:
+    """Make dashboards read the new figures (the report cache lives in the app, when there is one)."""
+    from flask import has_app_context
+
+    if has_app_context():
+        from webapp.services.cache import invalidate_reports
+
+        invalidate_reports()

@@ -139,3 +139,26 @@ class NotificationTemplateRead(NotificationTemplateFields, ReadSchema):
     id: RowId
     created_at: UTCDatetime
     updated_at: UTCDatetime
+
+
+class InAppNotificationRead(Schema):
+    """One message of a learner's in-app inbox, as the API returns it."""
+
+    id: RowId
+    category: NotificationCategory
+    subject: str | None = None
+    body: str
+    sent_at: UTCDatetime | None = None
+    read_at: UTCDatetime | None = None
+    is_read: bool
+
+
+class InboxPageRead(Schema):
+    """A page of a learner's inbox, newest first."""
+
+    items: list[InAppNotificationRead]
+    page: NonNegInt
+    per_page: NonNegInt
+    pages: NonNegInt
+    total: NonNegInt
+    unread: NonNegInt
