@@ -81,8 +81,12 @@ def send(item: Outgoing, settings: DeliverySettings):
 
 
 def deliver_due(session: Session, settings: DeliverySettings, now: datetime | None = None) -> dict[str, int]:
-    """Deliver one batch of due notifications; return counts by outcome. Commits as it goes."""
-    now = now or utcnow()
+    """Deliver one batch of due notifications; return counts by outcome. Commits as it goes.
+
+    `now` fixes the clock (tests); by default each outcome is stamped when it happens.
+    """
+    clock = (lambda: now) if now is not None else utcnow
+    now = clock()
     counts = {"lost_swept": queue.sweep_lost(session, now)}
     token = queue.new_token()
     ids = queue.claim(session, token, now, timedelta(seconds=settings.lease_seconds), settings.batch)
@@ -94,7 +98,7 @@ def deliver_due(session: Session, settings: DeliverySettings, now: datetime | No
     session.commit()
     for item in to_send:
         outcome = send(item, settings)
-        queue.record(session, item.id, token, outcome, utcnow(), settings)
+        queue.record(session, item.id, token, outcome, clock(), settings)
         session.commit()
         key = "sent" if outcome.result == "sent" else f"send_{outcome.result}"
         counts[key] = counts.get(key, 0) + 1
@@ -107,7 +111,7 @@ def _decide(
     rows = queue.claimed_rows(session, ids)
     zones = {user.id: learner_zone(user.timezone) for _, user in rows}
     prefs = policy.preferences(session, zones)
-    sent = policy.sent_today(session, zones, now)
+    sent = policy.sent_today(session, zones, now, exclude=ids)
     out: list[Outgoing] = []
     for n, user in rows:
         verdict, detail = _verdict(n, prefs, zones[user.id], sent, settings, now)

@@ -79,8 +79,13 @@ def preferences(session: Session, user_ids: Iterable[int]) -> dict[tuple, Prefer
     return found
 
 
-def sent_today(session: Session, zones: dict[int, ZoneInfo], now: datetime) -> dict[int, int]:
-    """Return how many capped messages each learner was sent (or is being sent) on their local day."""
+def sent_today(
+    session: Session, zones: dict[int, ZoneInfo], now: datetime, exclude: Iterable[int] = ()
+) -> dict[int, int]:
+    """Return how many capped messages each learner was sent (or is being sent) on their local day.
+
+    `exclude`: the batch being decided (claimed, so `sending`, but not sent yet).
+    """
     n = Notification
     counts = dict.fromkeys(zones, 0)
     ids = sorted(zones)
@@ -89,6 +94,7 @@ def sent_today(session: Session, zones: dict[int, ZoneInfo], now: datetime) -> d
             n.recipient_id.in_(ids[i : i + 1000]),
             n.channel.in_(CAPPED_CHANNELS),
             n.category.not_in(UNCAPPED_CATEGORIES),
+            n.id.not_in(list(exclude)),
             or_(n.status == NotificationStatus.SENDING,
                 n.status.in_([NotificationStatus.SENT, NotificationStatus.READ])
                 & (n.sent_at >= now - timedelta(days=2))),
