@@ -25,13 +25,13 @@ class MailRecorder:
         self.received = threading.Event()
         self.lock = threading.Lock()
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.rcpt_answer:
             return self.rcpt_answer
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.messages.append(message)
@@ -73,7 +73,7 @@ def push_gateway() -> Iterator[tuple[PushRecorder, str]]:
     recorder = PushRecorder()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802
+        def do_POST(self):
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             recorder.requests.append((dict(self.headers), body))
             self.send_response(recorder.status)

@@ -29,9 +29,16 @@ from webapp.services.recompute import recompute_all
 TODAY = date(2024, 3, 20)  # a Wednesday
 ZONES = ("Asia/Kolkata", "America/Los_Angeles", "Pacific/Auckland", "UTC", "Europe/London")
 DERIVED = (
-    PointsTransaction, UserPoints, UserStreak, StreakActivity, StreakFreeze, UserBadge,
-    LeaderboardEntry, SkillMastery, UserEngagementProfile,
-)  # fmt: skip
+    PointsTransaction,
+    UserPoints,
+    UserStreak,
+    StreakActivity,
+    StreakFreeze,
+    UserBadge,
+    LeaderboardEntry,
+    SkillMastery,
+    UserEngagementProfile,
+)
 # Columns that say when a row was written, not what it holds.
 STAMPS = {"updated_at", "computed_at", "created_at"}
 
@@ -57,10 +64,16 @@ def build_world(session) -> list:
     for period in LeaderboardPeriod:
         for metric in LeaderboardMetric:
             f.make_leaderboard(session, period=period, metric=metric)
-    f.make_leaderboard(session, period=LeaderboardPeriod.WEEKLY, scope=LeaderboardScope.STUDY_GROUP,
-                       study_group=groups[0])  # fmt: skip
-    f.make_leaderboard(session, period=LeaderboardPeriod.ALL_TIME, scope=LeaderboardScope.STUDY_GROUP,
-                       study_group=groups[1], metric=LeaderboardMetric.LEARNING_MINUTES)  # fmt: skip
+    f.make_leaderboard(
+        session, period=LeaderboardPeriod.WEEKLY, scope=LeaderboardScope.STUDY_GROUP, study_group=groups[0]
+    )
+    f.make_leaderboard(
+        session,
+        period=LeaderboardPeriod.ALL_TIME,
+        scope=LeaderboardScope.STUDY_GROUP,
+        study_group=groups[1],
+        metric=LeaderboardMetric.LEARNING_MINUTES,
+    )
     f.make_badge(session, criteria_metric=BadgeMetric.STREAK_DAYS, criteria_threshold=3)
     f.make_badge(session, criteria_metric=BadgeMetric.TOTAL_POINTS, criteria_threshold=60, points_reward=15)
     f.make_badge(session, criteria_metric=BadgeMetric.QUIZZES_PASSED, criteria_threshold=2, points_reward=5)
@@ -79,12 +92,23 @@ def add_activity(session, learners, rows, skill) -> set[tuple[int, date]]:
         at = local(learner.timezone, back, hour)
         if kind.startswith("quiz"):
             score = 90.0 if kind == "quiz_pass" else 30.0
-            f.make_quiz_attempt(session, user=learner, skill=skill, started_at=at,
-                                submitted_at=at + timedelta(minutes=7), score=score)  # fmt: skip
+            f.make_quiz_attempt(
+                session,
+                user=learner,
+                skill=skill,
+                started_at=at,
+                submitted_at=at + timedelta(minutes=7),
+                score=score,
+            )
         else:
             done = kind == "session"
-            f.make_session(session, user=learner, started_at=at, is_completed=done,
-                           ended_at=at + timedelta(minutes=25) if done else None)  # fmt: skip
+            f.make_session(
+                session,
+                user=learner,
+                started_at=at,
+                is_completed=done,
+                ended_at=at + timedelta(minutes=25) if done else None,
+            )
         touched.add((learner.id, at.astimezone(ZoneInfo(learner.timezone)).date()))
     return touched
 
@@ -98,8 +122,12 @@ def derived(session) -> dict[str, list]:
     return out
 
 
-@settings(max_examples=12, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+@settings(
+    max_examples=12,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(history=st.lists(activity, max_size=40), changes=st.lists(activity, min_size=1, max_size=12))
 def test_update_after_ingest_equals_a_full_recompute(session, history, changes) -> None:
     _empty_all_tables()

@@ -8,6 +8,7 @@ Each send returns an Outcome that says what we *know*:
   server's answer: it may have gone. Delivery never retries these (services/delivery).
 """
 
+import email.policy
 import http.client
 import json
 import smtplib
@@ -126,15 +127,17 @@ def _transaction(smtp: smtplib.SMTP, msg: EmailMessage, to: str, settings: MailS
             code, answer = getattr(smtp, command)(argument)
             if code >= 400:
                 return _refused(code, answer, command.upper())
-        payload = msg.as_bytes()
+        payload = msg.as_bytes(policy=email.policy.SMTP)  # CRLF line ends, as SMTP requires
     except (OSError, smtplib.SMTPException) as exc:
         return Outcome(Result.RETRY, f"SMTP before DATA: {_short(exc)}")
     try:
-        code, answer = smtp.data(payload)
+        code, answer = smtp.data(payload)  # raises on a refused DATA, returns the final answer
     except smtplib.SMTPResponseException as exc:  # a clear answer: it was not taken
         return _refused(exc.smtp_code, exc.smtp_error, "DATA")
     except (OSError, smtplib.SMTPException) as exc:
         return Outcome(Result.UNKNOWN, f"SMTP connection broke during DATA: {_short(exc)}")
+    if code != 250:  # a clear answer to the message itself: it was not taken
+        return _refused(code, answer, "message")
     return Outcome(Result.SENT, None, msg["Message-ID"])
 
 
@@ -152,7 +155,7 @@ def _to_outbox(msg: EmailMessage, item: Outgoing, outbox: Path | None) -> Outcom
     if outbox is None:
         return Outcome(Result.FAILED, "email is not configured: set MAIL_SMTP_HOST")
     outbox.mkdir(parents=True, exist_ok=True)
-    (outbox / f"notification-{item.id}.eml").write_bytes(msg.as_bytes())
+    (outbox / f"notification-{item.id}.eml").write_bytes(msg.as_bytes(policy=email.policy.SMTP))
     return Outcome(Result.SENT, "written to the outbox folder", msg["Message-ID"])
 
 
