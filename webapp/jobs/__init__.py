@@ -39,6 +39,7 @@ def init_jobs(app: Flask) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         worker_hijack_root_logger=False,
+        worker_redirect_stdouts=False,  # the job lines are JSON on stderr already
         timezone="UTC",
         enable_utc=True,
         beat_schedule=beat_schedule(),

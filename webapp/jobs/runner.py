@@ -62,7 +62,7 @@ def run_job(name: str, work: Work, trigger: str = JobTrigger.SCHEDULE, task_id: 
         counts = work(session) or {}
         session.commit()
     except Exception as exc:
-        session.rollback()
+        _abandon(session)
         message = f"{type(exc).__name__}: {exc}"
         finish_run(session, run_id, error=message)
         session.commit()
@@ -78,6 +78,14 @@ def run_job(name: str, work: Work, trigger: str = JobTrigger.SCHEDULE, task_id: 
     return record
 
 
+def _abandon(session: Session) -> None:
+    """Roll the job's work back; a connection broken mid-statement (a time limit) is dropped instead."""
+    try:
+        session.rollback()
+    except Exception:  # the rollback itself failed: the connection is unusable
+        session.invalidate()
+
+
 def _plain(counts: dict[str, Any]) -> dict[str, Any]:
     return {
         k: v if isinstance(v, int | float | str | bool) or v is None else str(v) for k, v in counts.items()
@@ -90,6 +98,7 @@ def init_logging(testing: bool) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setFormatter(logging.Formatter("%(message)s"))
         log.addHandler(handler)
+        log.propagate = False  # one plain JSON line, not a second copy in Celery's own format
     log.setLevel(logging.INFO)
 
 

@@ -10,7 +10,7 @@ from webapp import create_app
 from webapp.config import ConfigError
 
 try:
-    app = create_app()
+    flask_app = create_app()  # not `app`: celery -A looks for `app` first, and it must find Celery's
 except ConfigError as exc:
     sys.exit(f"error: {exc}")
-celery = app.extensions["celery"]
+celery = flask_app.extensions["celery"]
