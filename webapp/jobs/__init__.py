@@ -13,8 +13,10 @@ scheduler thread in the web process runs the same tasks on the same schedule
 """
 
 from celery import Celery, Task
+from celery.signals import worker_process_init
 from flask import Flask, has_app_context
 
+from webapp.extensions import db
 from webapp.jobs.schedule import beat_schedule
 
 
@@ -47,6 +49,13 @@ def init_jobs(app: Flask) -> Celery:
     )
     celery.set_default()
     app.extensions["celery"] = celery
+
+    @worker_process_init.connect(weak=False)
+    def _own_connections(**_kwargs) -> None:
+        # A forked pool process must never reuse a connection its parent opened.
+        with app.app_context():
+            db.engine.dispose(close=False)
+
     init_logging(app.testing)
     import webapp.jobs.tasks  # noqa: F401  (registers the tasks)
 

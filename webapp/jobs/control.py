@@ -53,6 +53,9 @@ def backlog(session: Session) -> dict[str, int]:
     }
 
 
+QUICK_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1}
+
+
 def dispatch(app: Flask, name: str) -> str:
     """Start a job now, where jobs run here; return what happened, in words."""
     from webapp.jobs.tasks import TASKS
@@ -60,7 +63,10 @@ def dispatch(app: Flask, name: str) -> str:
     if name not in BY_NAME:
         raise KeyError(name)
     if app.config.get("CELERY_BROKER_URL"):
-        TASKS[name].apply_async(kwargs={"trigger": "manual"})
+        try:
+            TASKS[name].apply_async(kwargs={"trigger": "manual"}, retry=True, retry_policy=QUICK_RETRY)
+        except Exception as exc:  # the broker is down: say so rather than fail the page
+            return f"not queued: the broker did not answer ({type(exc).__name__})"
         return "queued for the Celery workers"
     scheduler = app.extensions.get("embedded_jobs")
     if scheduler is not None and scheduler.is_alive():
