@@ -37,6 +37,16 @@ class DayResult:
         return self.engine_s + self.refresh_s
 
 
+def analyze(app: Flask) -> None:
+    """Give PostgreSQL's planner statistics, as autovacuum does after a bulk load (a server may run
+    with autovacuum off, as the bench's did: without statistics it picks nested loops over seq scans)."""
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
+        db.session.remove()
+
+
 def _learners(session) -> list[tuple[int, str]]:
     return list(
         session.execute(select(User.id, User.timezone).where(User.role == Role.LEARNER).order_by(User.id))

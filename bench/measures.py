@@ -206,6 +206,7 @@ def jobs_measures(sections: dict[str, Section], ds: Dataset, builder: Builder) -
     url = builder.work_copy(ds)
     app = make_app(url)
     try:
+        jobs.analyze(app)
         day = jobs.one_day(app)
         sections["jobs_day"].rows.append([
             ds.size, ds.backend, f"{day.learners:,}", f"{day.rows:,}", f"{day.write_s:.1f}",

@@ -36,6 +36,7 @@ from webapp.services.mastery import rebuild_mastery
 from webapp.services.points import apply_activity_points, rebuild_balances
 from webapp.services.streaks import rebuild_streaks
 
+CHUNK = 5000  # learners per IN list (SQLite allows 32,766 bound values per statement)
 BATCH_MARKS = 20_000  # marks per transaction: bounded locks and memory on a backlog
 SLACK = timedelta(days=2)  # local days run 14 hours either side of UTC; sessions end after they start
 
@@ -62,8 +63,9 @@ def update_learners(
     for kind in ("streak_days", "streaks", "streak_freezes", "milestone_points", "milestone_badges"):
         counts[kind] = streaks.get(kind, 0)
     counts["mastery"] = rebuild_mastery(session, user_ids)
-    counts["balances"] = rebuild_balances(session, user_ids)
-    counts["badges"] = evaluate_badges(session, user_ids)
+    chunks = [user_ids[i : i + CHUNK] for i in range(0, len(user_ids), CHUNK)]
+    counts["balances"] = sum(rebuild_balances(session, chunk) for chunk in chunks)
+    counts["badges"] = sum(evaluate_badges(session, chunk) for chunk in chunks)
     counts["leaderboard_entries"] = update_boards(session, set(user_ids), first_day - SLACK, day)
     counts["engagement_profiles"] = rebuild_engagement_profiles(session, user_ids, today=day)
     session.flush()
