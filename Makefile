@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite lint format bench serve db-upgrade browser-deps screenshots clean
+.PHONY: install run test test-sqlite lint format bench serve worker beat db-upgrade browser-deps redis-deps screenshots clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,7 @@ db-upgrade: install
 	$(FLASK) db upgrade
 
 # Seeds the small demo (about 200 learners, 90 days) once, on an empty database, and prints its logins.
+# Without CELERY_BROKER_URL the jobs run in the server's embedded scheduler (webapp/jobs/embedded.py).
 run: db-upgrade
 	$(FLASK) demo seed --size small --if-empty
 	$(FLASK) analytics refresh
@@ -32,6 +33,12 @@ serve: install
 	$(PROD) $(VENV)/bin/flask --app wsgi db upgrade
 	$(PROD) exec $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
+# Production background jobs (CELERY_BROKER_URL=redis://...): any number of workers, exactly one beat.
+worker: install
+	$(PROD) exec $(VENV)/bin/celery -A webapp.jobs.worker worker --loglevel=INFO
+beat: install
+	$(PROD) exec $(VENV)/bin/celery -A webapp.jobs.worker beat --loglevel=INFO
+
 # Benchmarks (bench/README.md): e.g. make bench SIZES="small medium" BACKENDS="sqlite postgresql"
 bench: install
 	$(PY) -m bench $(if $(SIZES),--sizes "$(SIZES)") $(if $(BACKENDS),--backends "$(BACKENDS)") $(BENCH_ARGS)
@@ -39,8 +46,12 @@ bench: install
 browser-deps:
 	@bash scripts/ensure-chromium.sh
 
+# redis-server for the tests that run real Celery workers (each test starts its own).
+redis-deps:
+	@bash scripts/ensure-redis.sh
+
 PYTEST_ARGS ?= -n 2
-test: install browser-deps
+test: install browser-deps redis-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The README's screenshots (docs/screenshots/), taken by the browser tests over the small demo.

@@ -17,7 +17,7 @@ from bench.targets import evaluate
 from webapp.config import normalise_database_url
 
 HERE = Path(__file__).resolve().parent
-ALL_MEASURES = ("seed", "pages", "admin", "refresh", "load", "weight")
+ALL_MEASURES = ("seed", "pages", "admin", "refresh", "jobs", "load", "weight")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -93,6 +93,23 @@ def sections() -> dict[str, Section]:
                 "one new day p95",
             ],
         ),
+        "jobs_day": Section(
+            "Jobs: one day of activity ingested, then the time until every figure and rollup is current (s)",
+            [
+                "size",
+                "backend",
+                "learners active",
+                "raw rows written",
+                "write",
+                "engine update",
+                "analytics refresh",
+                "until current",
+            ],
+        ),
+        "jobs_engine": Section(
+            "Jobs: the engine update's cost for 1% and 100% of learners changed (s)",
+            ["size", "backend", "changed", "learners", "engine update", "ms per learner", "full recompute"],
+        ),
         "load": Section(
             "Throughput under load: gunicorn, 2 workers, loopback",
             ["target", "size", "backend", "req/s", "requests", "errors", "p50 ms", "p99 ms", "generator"],
@@ -141,6 +158,7 @@ def run_one(args, results, builder, backend, size, wanted, load_sizes) -> None:
         "pages": lambda: measures.report_pages(results["pages"], ds, args.repeats),
         "admin": lambda: measures.admin_lists(results["admin"], ds, args.repeats),
         "refresh": lambda: measures.analytics_refresh(results["refresh"], ds, builder, args.refresh_repeats),
+        "jobs": lambda: measures.jobs_measures(results, ds, builder),
         "load": lambda: measures.under_load(results["load"], ds, CACHE, args.load_seconds, args.connections),
         "weight": lambda: measures.page_weight(results["weight"], ds, CACHE),
     }
@@ -152,7 +170,8 @@ def run_one(args, results, builder, backend, size, wanted, load_sizes) -> None:
             step()
         except Exception as exc:
             traceback.print_exc()
-            results[name].notes.append(f"{ds.label}: failed: {type(exc).__name__}: {str(exc)[:300]}")
+            section = results.get(name) or results["jobs_day"]
+            section.notes.append(f"{ds.label}: failed: {type(exc).__name__}: {str(exc)[:300]}")
 
 
 def available_commands() -> set[str]:

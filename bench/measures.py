@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from bench import load, pages, refresh, weight
+from bench import jobs, load, pages, refresh, weight
 from bench.apps import PASSWORDS, logged_in, make_app
 from bench.datasets import Builder, Dataset
 from bench.stats import ms
@@ -227,3 +227,26 @@ def page_weight(section: Section, ds: Dataset, log_dir) -> None:
                 browser.close()
     finally:
         server.stop()
+
+
+def jobs_measures(sections: dict[str, Section], ds: Dataset, builder: Builder) -> None:
+    """One day ingested then brought current; the engine update for 1% and 100% of learners changed."""
+    url = builder.work_copy(ds)
+    app = make_app(url)
+    try:
+        jobs.analyze(app)
+        day = jobs.one_day(app)
+        sections["jobs_day"].rows.append([
+            ds.size, ds.backend, f"{day.learners:,}", f"{day.rows:,}", f"{day.write_s:.1f}",
+            f"{day.engine_s:.1f}", f"{day.refresh_s:.1f}", f"{day.until_current_s:.1f}",
+        ])  # fmt: skip
+        costs = [(share, *jobs.engine_cost(app, share)) for share in (0.01, 1.0)]
+        full = jobs.full_recompute(app)
+        for share, learners, seconds in costs:
+            sections["jobs_engine"].rows.append([
+                ds.size, ds.backend, f"{share:.0%}", f"{learners:,}", f"{seconds:.2f}",
+                f"{1000 * seconds / learners:.1f}", f"{full:.1f}",
+            ])  # fmt: skip
+    finally:
+        dispose(app)
+        builder.drop(url)

@@ -37,6 +37,7 @@ from webapp.models import (
     FocusMetrics,
     GroupMember,
     HourlyMetric,
+    JobRun,
     Leaderboard,
     LeaderboardEntry,
     LearnerDay,
@@ -77,6 +78,7 @@ from webapp.models.core.enums import (
     ContentType,
     FreezeOrigin,
     GroupRole,
+    JobStatus,
     LeaderboardPeriod,
     LeaderboardScope,
     NotificationCategory,
@@ -647,3 +649,19 @@ def make_audit_entry(session: Session, /, **kw) -> AuditEntry:
         "changes": {"name": ["Old", "New"]},
     }
     return _save(session, AuditEntry, defaults, kw)
+
+
+def make_job_run(session: Session, /, **kw) -> JobRun:
+    """A finished, successful run of the engine update a minute ago."""
+    started = now() - timedelta(minutes=1)
+    defaults = {
+        "job": "engine_update",
+        "status": JobStatus.SUCCEEDED,
+        "started_at": started,
+        "finished_at": started + timedelta(seconds=2),
+        "lease_until": started + timedelta(minutes=30),
+        "rows_touched": 12,
+        "details": {"learners": 3},
+        "worker": "worker-1:4242",
+    }
+    return _save(session, JobRun, defaults, kw)

@@ -30,6 +30,7 @@ def create_app(config: Config | None = None) -> Flask:
     register_commands(app)
     register_errorhandlers(app)
     register_serving(app)
+    register_jobs(app)
     return app
 
 
@@ -51,12 +52,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints."""
     from webapp.auth import bp as auth_bp
+    from webapp.digest import bp as digest_bp
     from webapp.main import bp as main_bp
     from webapp.reports import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(digest_bp)
 
 
 def init_security(app: Flask) -> None:
@@ -88,6 +91,16 @@ def register_serving(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     if app.config.get("CHECK_DATABASE_AT_START"):
         require_database(app)
+
+
+def register_jobs(app: Flask) -> None:
+    """The Celery app over this factory, and (`make run`, no broker) the embedded scheduler."""
+    from webapp.jobs import init_jobs
+    from webapp.jobs.embedded import start_with_first_request
+
+    init_jobs(app)
+    if app.config.get("JOBS_EMBEDDED"):
+        start_with_first_request(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -16,6 +16,17 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    """Read a whole-number environment variable; a bad value stops start-up with one line."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+
+
 def normalise_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at the psycopg 3 driver that we install."""
     for prefix in ("postgres://", "postgresql://"):
@@ -60,6 +71,35 @@ class Config:
     # BREACH needs thousands of cross-site requests carrying the victim's cookies: the
     # session cookie is SameSite=Lax, so such subresource requests come without it.
     COMPRESS_MIMETYPES = ["text/html", "text/csv", "text/plain", "application/json"]
+    # Background jobs (webapp/jobs): Celery with Redis in production. Without a broker the
+    # development server runs them in an embedded scheduler thread (JOBS_EMBEDDED).
+    CELERY_BROKER_URL: str | None = None
+    CELERY_VISIBILITY_TIMEOUT = 7200  # seconds; longer than the longest job's lease
+    CELERY_BEAT_SCHEDULE_FILE = "celerybeat-schedule"
+    JOBS_EMBEDDED = False
+    # Links in emails (the teachers' digest, unsubscribe) start with this, e.g. https://admin.example.org
+    APP_BASE_URL: str | None = None
+    LEARNER_APP_URL = "https://learn.example.org"
+    # Email: SMTP; without a host, development writes messages to MAIL_OUTBOX_DIR instead.
+    MAIL_SMTP_HOST: str | None = None
+    MAIL_SMTP_PORT = 587
+    MAIL_SMTP_USERNAME: str | None = None
+    MAIL_SMTP_PASSWORD: str | None = None
+    MAIL_SMTP_STARTTLS = True
+    MAIL_SMTP_SSL = False
+    MAIL_SMTP_TIMEOUT = 30
+    MAIL_FROM = "ShikshaDisha <no-reply@shikshadisha.invalid>"
+    MAIL_OUTBOX_DIR: str | None = None
+    # Push: POST to the platform's push gateway.
+    PUSH_GATEWAY_URL: str | None = None
+    PUSH_GATEWAY_TOKEN: str | None = None
+    PUSH_TIMEOUT = 10
+    # Delivery rules.
+    NOTIFY_DAILY_CAP = 5  # push and email messages per learner per local day
+    NOTIFY_MAX_ATTEMPTS = 5
+    NOTIFY_RETRY_BASE_SECONDS = 60  # back-off: 1, 2, 4, 8 minutes...
+    NOTIFY_SEND_LEASE_SECONDS = 300
+    NOTIFY_BATCH = 200
 
     def __init__(self) -> None:
         self.SECRET_KEY = os.environ.get("SECRET_KEY") or self.SECRET_KEY
@@ -72,6 +112,21 @@ class Config:
         if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":
             self.CACHE_TYPE = "RedisCache"
         self.CHECK_DATABASE_AT_START = env_bool("CHECK_DATABASE_AT_START", self.CHECK_DATABASE_AT_START)
+        self._read_jobs_and_delivery()
+
+    def _read_jobs_and_delivery(self) -> None:
+        """Read the background-job, email and push settings."""
+        for name in ("CELERY_BROKER_URL", "CELERY_BEAT_SCHEDULE_FILE", "APP_BASE_URL", "LEARNER_APP_URL",
+                     "MAIL_SMTP_HOST", "MAIL_SMTP_USERNAME", "MAIL_SMTP_PASSWORD", "MAIL_FROM",
+                     "MAIL_OUTBOX_DIR", "PUSH_GATEWAY_URL", "PUSH_GATEWAY_TOKEN"):  # fmt: skip
+            setattr(self, name, os.environ.get(name) or getattr(self, name))
+        for name in ("CELERY_VISIBILITY_TIMEOUT", "MAIL_SMTP_PORT", "MAIL_SMTP_TIMEOUT", "PUSH_TIMEOUT",
+                     "NOTIFY_DAILY_CAP", "NOTIFY_MAX_ATTEMPTS", "NOTIFY_RETRY_BASE_SECONDS",
+                     "NOTIFY_SEND_LEASE_SECONDS", "NOTIFY_BATCH"):  # fmt: skip
+            setattr(self, name, env_int(name, getattr(self, name)))
+        for name in ("MAIL_SMTP_STARTTLS", "MAIL_SMTP_SSL"):
+            setattr(self, name, env_bool(name, getattr(self, name)))
+        self.JOBS_EMBEDDED = env_bool("JOBS_EMBEDDED", self.JOBS_EMBEDDED and not self.CELERY_BROKER_URL)
 
     def validate(self) -> None:
         """Refuse to start without what production needs."""
@@ -87,6 +142,10 @@ class DevelopmentConfig(Config):
     CHECK_DATABASE_AT_START = False
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    # `make run` moves by itself: jobs in the web process, mail and push written to files.
+    JOBS_EMBEDDED = True
+    APP_BASE_URL = "http://127.0.0.1:5000"
+    MAIL_OUTBOX_DIR = "outbox"  # inside the instance folder
 
 
 class TestingConfig(DevelopmentConfig):
@@ -101,6 +160,9 @@ class TestingConfig(DevelopmentConfig):
     # would leak between tests. Tests of the cache itself set CACHE_TYPE="SimpleCache".
     CACHE_TYPE = "NullCache"
     CACHE_NO_NULL_WARNING = True
+    # Jobs run when a test runs them; nothing is sent anywhere a test did not set up.
+    JOBS_EMBEDDED = False
+    MAIL_OUTBOX_DIR = None
 
 
 CONFIGS = {"production": Config, "development": DevelopmentConfig, "testing": TestingConfig}

@@ -109,6 +109,13 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "notificationtemplate.preview_view": signed_in(DENY, OK, OK),
     "pointsadjustment.index": signed_in(DENY, OK, OK),
     "main.index": signed_in(SCOPED, SCOPED, SCOPED),
+    "jobs.index": signed_in(DENY, DENY, OK),
+    "jobs.runs": signed_in(DENY, DENY, OK),
+    "jobs.run_now": signed_in(DENY, DENY, OK),
+    # Authorised by the signed token in the link (here a bad one: 404), never by a login.
+    "digest.unsubscribe_page": everyone(PUBLIC),
+    "digest.unsubscribe": everyone(PUBLIC),
+    "digest.subscribe": everyone(PUBLIC),
 }
 ENDPOINTS |= {
     f"{view}.{method}": outcome

@@ -10,6 +10,7 @@ from webapp.models.analytics import schemas as analytics
 from webapp.models.audit import schemas as audit
 from webapp.models.engagement import schemas as engagement
 from webapp.models.gamification import schemas as gamification
+from webapp.models.jobs import schemas as jobs
 from webapp.models.learning import schemas as learning
 from webapp.models.notifications import schemas as notifications
 from webapp.models.social import schemas as social
@@ -82,6 +83,7 @@ CASES = [
     Case("LearnerFeatureSnapshot", M + "analytics.ml_features", f.make_feature_snapshot, analytics),
     Case("ReportDefinition", M + "analytics.reports", f.make_report, analytics),
     Case("AuditEntry", M + "audit.log", f.make_audit_entry, audit),
+    Case("JobRun", M + "jobs.runs", f.make_job_run, jobs),
 ]
 
 IDS = [case.name for case in CASES]

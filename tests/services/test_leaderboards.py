@@ -102,3 +102,29 @@ def test_all_time_and_group_boards(session) -> None:
     second = MONDAY + timedelta(days=7)
     assert entries(session, all_time.id, second) == [(bob.id, 45, 1, 2), (ann.id, 40, 2, 1)]
     assert entries(session, group_board.id, date(2024, 3, 1)) == [(bob.id, 45, 1, None)]
+
+
+def test_minutes_and_quizzes_boards_follow_their_rules(session) -> None:
+    from tests.factories import make_quiz_attempt, make_session
+    from webapp.models.core.enums import LeaderboardMetric
+
+    minutes = make_leaderboard(
+        session, period=LeaderboardPeriod.WEEKLY, metric=LeaderboardMetric.LEARNING_MINUTES
+    )
+    quizzes = make_leaderboard(
+        session, period=LeaderboardPeriod.MONTHLY, metric=LeaderboardMetric.QUIZZES_PASSED
+    )
+    ann, bob = make_learner(session), make_learner(session)
+    # Ann: 25 + 9.5 minutes (one session unfinished still counts: the dashboards' minutes); Bob: 59 s.
+    make_session(session, user=ann, started_at=at(MONDAY), duration_seconds=1500)
+    make_session(
+        session, user=ann, started_at=at(MONDAY), duration_seconds=570, is_completed=False, ended_at=None
+    )
+    make_session(session, user=bob, started_at=at(MONDAY), duration_seconds=59)
+    make_session(session, user=bob, started_at=at(MONDAY - timedelta(days=1)), duration_seconds=6000)
+    # Passed means at least 60%: Bob 2 of 3, Ann 0 of 1 (not on the board).
+    for user, score in [(bob, 60.0), (bob, 95.0), (bob, 59.0), (ann, 10.0)]:
+        make_quiz_attempt(session, user=user, started_at=at(MONDAY), submitted_at=at(MONDAY), score=score)
+    snapshot_leaderboards(session, since=MONDAY, today=MONDAY + timedelta(days=1))
+    assert entries(session, minutes.id, MONDAY) == [(ann.id, 34, 1, None), (bob.id, 0, 2, None)]
+    assert entries(session, quizzes.id, date(2024, 3, 1)) == [(bob.id, 2, 1, None)]

@@ -16,6 +16,7 @@ from webapp.admin import (
     users,
 )
 from webapp.admin.base import SecureIndexView
+from webapp.admin.jobs import JobsView
 from webapp.admin.points import PointsAdjustmentView
 from webapp.auth.headers import csp_nonce
 
@@ -37,4 +38,5 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(
         PointsAdjustmentView(name="Points adjustments", category="Gamification", endpoint="pointsadjustment")
     )
+    admin.add_view(JobsView(name="Jobs", endpoint="jobs"))
     return admin

@@ -31,6 +31,9 @@ REPORTS = "reports"
 STAFF = "StaffAccount"
 LEARNER = "Learner"
 POINTS_ADJUSTMENT = "PointsAdjustment"
+# The admin Jobs page: every background job's runs and failures, and "Run now" (admins only:
+# a job can rewrite every derived figure, and its messages may quote data of any learner).
+JOBS = "Jobs"
 
 # Catalogue and learner data that operators run: full CRUD (every change audited).
 EDITABLE = frozenset(
@@ -87,7 +90,7 @@ DERIVED = frozenset(
 # Points are granted or removed only as new ledger transactions with a reason.
 LEDGER_WRITES = frozenset({POINTS_ADJUSTMENT})
 # Resources only admins may touch at all.
-ADMIN_ONLY = frozenset({STAFF})
+ADMIN_ONLY = frozenset({STAFF, JOBS})
 
 _MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
 _STAFF_ROLES = frozenset({Role.TEACHER, Role.OPERATOR, Role.ADMIN})

@@ -14,7 +14,8 @@ def _groups() -> list:
     from webapp.cli.analytics import analytics
     from webapp.cli.demo import demo
     from webapp.cli.gamification import gamification
+    from webapp.cli.jobs import jobs
     from webapp.cli.users import users
 
-    groups: list = [analytics, demo, gamification, users]
+    groups: list = [analytics, demo, gamification, jobs, users]
     return groups

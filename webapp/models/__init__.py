@@ -42,6 +42,7 @@ from webapp.models.gamification import (
     UserPoints,
     UserStreak,
 )
+from webapp.models.jobs import JobRun
 from webapp.models.learning import (
     AssessmentResult,
     ContentPreference,
@@ -75,6 +76,7 @@ __all__ = [
     "FocusMetrics",
     "GroupMember",
     "HourlyMetric",
+    "JobRun",
     "Leaderboard",
     "LeaderboardEntry",
     "LearnerDay",

@@ -40,24 +40,34 @@ class BadgeError(ValueError):
     """A badge that cannot be awarded (unknown badge or learner)."""
 
 
-def _counted(column: Any, *where: Any) -> Select:
-    return select(column.label("user_id"), func.count().label("value")).where(*where).group_by(column)
+def _counted(column: Any, user_ids: list[int] | None, *where: Any) -> Select:
+    query = select(column.label("user_id"), func.count().label("value")).where(*where)
+    if user_ids is not None:
+        query = query.where(column.in_(user_ids))
+    return query.group_by(column)
 
 
-def metric_query(metric: BadgeMetric) -> Select:
-    """Return a SELECT of (user_id, value) for a badge metric, one row per learner that has it."""
+def metric_query(metric: BadgeMetric, user_ids: list[int] | None = None) -> Select:
+    """Return a SELECT of (user_id, value) for a badge metric, one row per learner that has it.
+
+    With user_ids, only those learners are counted: the filter sits inside the aggregate, so
+    the engine update's cost follows the learners it looks at (not every database pushes an
+    outer filter down into a GROUP BY).
+    """
     if metric == BadgeMetric.STREAK_DAYS:
-        return select(UserStreak.user_id, UserStreak.longest_length.label("value"))
+        query = select(UserStreak.user_id, UserStreak.longest_length.label("value"))
+        return query if user_ids is None else query.where(UserStreak.user_id.in_(user_ids))
     if metric == BadgeMetric.TOTAL_POINTS:
-        return select(UserPoints.user_id, UserPoints.lifetime_earned.label("value"))
+        query = select(UserPoints.user_id, UserPoints.lifetime_earned.label("value"))
+        return query if user_ids is None else query.where(UserPoints.user_id.in_(user_ids))
     if metric == BadgeMetric.QUIZZES_PASSED:
-        return _counted(QuizAttempt.user_id, quiz_passed())
+        return _counted(QuizAttempt.user_id, user_ids, quiz_passed())
     if metric == BadgeMetric.SKILLS_MASTERED:
-        return _counted(SkillMastery.user_id, SkillMastery.mastery >= MASTERED_AT)
+        return _counted(SkillMastery.user_id, user_ids, SkillMastery.mastery >= MASTERED_AT)
     if metric == BadgeMetric.DUELS_WON:
-        return _counted(DuelParticipant.user_id, DuelParticipant.outcome == DuelOutcome.WON)
+        return _counted(DuelParticipant.user_id, user_ids, DuelParticipant.outcome == DuelOutcome.WON)
     if metric == BadgeMetric.SESSIONS_COMPLETED:
-        return _counted(LearningSession.user_id, LearningSession.is_completed.is_(True))
+        return _counted(LearningSession.user_id, user_ids, LearningSession.is_completed.is_(True))
     raise BadgeError(f"unknown badge metric: {metric}")
 
 
@@ -104,7 +114,7 @@ def award_badge(session: Session, user_id: int, badge_id: int, via: str, by_id: 
 
 
 def _evaluate_one(session: Session, badge: Badge, user_ids: list[int] | None) -> int:
-    metric = metric_query(badge.criteria_metric).subquery()
+    metric = metric_query(badge.criteria_metric, user_ids).subquery()
     query = (
         select(
             metric.c.user_id,
@@ -115,8 +125,6 @@ def _evaluate_one(session: Session, badge: Badge, user_ids: list[int] | None) ->
         .join(User, User.id == metric.c.user_id)
         .where(User.role == Role.LEARNER, metric.c.value >= badge.criteria_threshold)
     )
-    if user_ids is not None:
-        query = query.where(metric.c.user_id.in_(user_ids))
     stmt = dialect_insert(session, HOLDINGS).from_select(
         ["user_id", "badge_id", "awarded_at", "awarded_via"], query
     )

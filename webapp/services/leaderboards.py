@@ -1,26 +1,36 @@
-"""Leaderboards: rank learners by points earned in a period, snapshot per period.
+"""Leaderboards: rank learners by a metric over a period, snapshot per period.
 
 - Periods run on UTC calendar days: weekly boards start on Monday, monthly ones on the 1st.
-  An all-time board is snapshotted weekly: its entry for a week holds the points earned up
+  An all-time board is snapshotted weekly: its entry for a week holds the score earned up
   to the end of that week (or up to today, for the current week).
-- A learner enters a period's board when they have at least one ledger transaction in it;
-  the score is the sum of those transactions. Study-group boards keep the group's members.
+- The metrics (a learner enters a period's board when they have at least one of its items):
+  - points: the sum of the ledger transactions created in the period;
+  - learning_minutes: whole minutes (total seconds // 60) of the learning sessions started
+    in the period, completed or not (the dashboards' "learning minutes");
+  - quizzes_passed: quiz attempts submitted in the period that scored at least 60%.
+  Study-group boards keep the group's members.
 - Ranking is "competition" style: ties share a rank and the next rank skips (1, 2, 2, 4);
   equal scores are listed by user id. `previous_rank` is the rank on the same board in the
   previous period (None when the learner was not on it).
-- Only boards with the "points" metric are snapshotted.
 """
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import GroupMember, Leaderboard, LeaderboardEntry, PointsTransaction
+from webapp.models import (
+    GroupMember,
+    Leaderboard,
+    LeaderboardEntry,
+    LearningSession,
+    PointsTransaction,
+    QuizAttempt,
+)
 from webapp.models.core.enums import GroupRole, LeaderboardMetric, LeaderboardPeriod
-from webapp.services.points import day_start, write_changes
+from webapp.services.points import day_start, quiz_passed, write_changes
 
 ENTRIES = LeaderboardEntry.__table__
 Progress = Callable[[str, int, int], None] | None
@@ -67,16 +77,53 @@ def periods(period: LeaderboardPeriod, first: date, today: date) -> Iterator[dat
         start = next_period(period, start)
 
 
-def period_scores(session: Session, start: date | None, end: date) -> dict[int, int]:
-    """Return each learner's points earned from start (or the beginning) until end (exclusive)."""
+def _metric_source(metric: LeaderboardMetric) -> tuple:
+    """Return (user column, time column, aggregate, extra condition) of a metric."""
+    if metric == LeaderboardMetric.LEARNING_MINUTES:
+        ls = LearningSession
+        return ls.user_id, ls.started_at, func.sum(func.coalesce(ls.duration_seconds, 0)), None
+    if metric == LeaderboardMetric.QUIZZES_PASSED:
+        return QuizAttempt.user_id, QuizAttempt.submitted_at, func.count(), quiz_passed()
     pt = PointsTransaction
-    query = select(pt.user_id, func.sum(pt.amount)).where(pt.created_at < day_start(end)).group_by(pt.user_id)
+    return pt.user_id, pt.created_at, func.sum(pt.amount), None
+
+
+def period_scores(
+    session: Session,
+    start: date | None,
+    end: date,
+    metric: LeaderboardMetric = LeaderboardMetric.POINTS,
+    user_ids: Iterable[int] | None = None,
+) -> dict[int, int]:
+    """Return each learner's score from start (or the beginning) until end (exclusive).
+
+    Only the given learners when user_ids is set (in chunks, for long lists).
+    """
+    user, at, total, condition = _metric_source(metric)
+    query = select(user, total).where(at < day_start(end)).group_by(user)
     if start is not None:
-        query = query.where(pt.created_at >= day_start(start))
-    return {user_id: int(total) for user_id, total in session.execute(query)}
+        query = query.where(at >= day_start(start))
+    if condition is not None:
+        query = query.where(condition)
+    minutes = metric == LeaderboardMetric.LEARNING_MINUTES
+    scores: dict[int, int] = {}
+    for chunk in _id_chunks(user_ids):
+        chosen = query if chunk is None else query.where(user.in_(chunk))
+        for user_id, value in session.execute(chosen):
+            scores[user_id] = int(value) // 60 if minutes else int(value)
+    return scores
 
 
-def _members(session: Session, boards: list[Leaderboard]) -> dict[int, set[int]]:
+def _id_chunks(user_ids: Iterable[int] | None, size: int = 5000) -> Iterator[list[int] | None]:
+    if user_ids is None:
+        yield None
+        return
+    ids = sorted(user_ids)
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def group_members(session: Session, boards: list[Leaderboard]) -> dict[int, set[int]]:
     groups = {b.study_group_id for b in boards if b.study_group_id is not None}
     result: dict[int, set[int]] = {g: set() for g in groups}
     if groups:
@@ -88,7 +135,7 @@ def _members(session: Session, boards: list[Leaderboard]) -> dict[int, set[int]]
     return result
 
 
-def _stored_ranks(session: Session, board_ids: list[int], start: date) -> dict[int, dict[int, tuple]]:
+def stored_entries(session: Session, board_ids: list[int], start: date) -> dict[int, dict[int, tuple]]:
     cols = ENTRIES.c
     query = select(cols.id, cols.leaderboard_id, cols.user_id, cols.score, cols.rank, cols.previous_rank)
     query = query.where(cols.leaderboard_id.in_(board_ids), cols.period_start == start)
@@ -98,9 +145,9 @@ def _stored_ranks(session: Session, board_ids: list[int], start: date) -> dict[i
     return result
 
 
-def _write_period(session: Session, start: date, ranked: dict[int, list[Ranked]], before: dict) -> int:
+def write_period(session: Session, start: date, ranked: dict[int, list[Ranked]], before: dict) -> int:
     """Store one period's ranking of every board; return rows written or deleted."""
-    stored = _stored_ranks(session, list(ranked), start)
+    stored = stored_entries(session, list(ranked), start)
     rows, existing, stale = [], {}, []
     for board_id, entries in ranked.items():
         previous = before.get(board_id, {})
@@ -120,29 +167,37 @@ def _write_period(session: Session, start: date, ranked: dict[int, list[Ranked]]
     return written + len(stale)
 
 
-def _snapshot_kind(session, kind, boards, members, first, today, progress) -> int:
-    """Snapshot every board of one period kind from the period holding first to today's."""
+def _snapshot_kind(session, kind, metric, boards, members, first, today, progress) -> int:
+    """Snapshot every board of one period kind and metric from the period holding first to today's."""
     starts = list(periods(kind, first, today))
     ids = [b.id for b in boards]
-    earlier = _stored_ranks(session, ids, _previous_start(kind, starts[0]))
-    before = {b: {u: v[2] for u, v in users.items()} for b, users in earlier.items()}
-    cumulative = period_scores(session, None, starts[0]) if kind == LeaderboardPeriod.ALL_TIME else None
+    before = previous_ranks(session, kind, ids, starts[0])
+    cumulative = (
+        period_scores(session, None, starts[0], metric) if kind == LeaderboardPeriod.ALL_TIME else None
+    )
     written = 0
     for done, start in enumerate(starts, 1):
-        scores = period_scores(session, start, next_period(kind, start))
+        scores = period_scores(session, start, next_period(kind, start), metric)
         if cumulative is not None:
             for user_id, points in scores.items():
                 cumulative[user_id] = cumulative.get(user_id, 0) + points
             scores = dict(cumulative)
-        ranked = {b.id: rank_scores(_board_scores(b, scores, members)) for b in boards}
-        written += _write_period(session, start, ranked, before)
+        ranked = {b.id: rank_scores(board_scores(b, scores, members)) for b in boards}
+        written += write_period(session, start, ranked, before)
         before = {board_id: {e.user_id: e.rank for e in entries} for board_id, entries in ranked.items()}
         if progress:
             progress(f"leaderboards:{kind.value}", done, len(starts))
     return written
 
 
-def _board_scores(board: Leaderboard, scores: dict[int, int], members: dict[int, set[int]]) -> dict[int, int]:
+def previous_ranks(session: Session, kind: LeaderboardPeriod, ids: list[int], start: date) -> dict:
+    """Return {board: {user: rank}} stored for the period before the one starting on start."""
+    earlier = stored_entries(session, ids, _previous_start(kind, start))
+    return {b: {u: v[2] for u, v in users.items()} for b, users in earlier.items()}
+
+
+def board_scores(board: Leaderboard, scores: dict[int, int], members: dict[int, set[int]]) -> dict[int, int]:
+    """Return the scores of the learners on a board (a study group's members, or everyone)."""
     if board.study_group_id is None:
         return scores
     group = members[board.study_group_id]
@@ -153,26 +208,36 @@ def _previous_start(kind: LeaderboardPeriod, start: date) -> date:
     return period_start(kind, start - timedelta(days=1))
 
 
+def active_boards(session: Session) -> list[Leaderboard]:
+    """Return every active board, by id."""
+    return list(session.scalars(select(Leaderboard).where(Leaderboard.is_active).order_by(Leaderboard.id)))
+
+
+def by_kind_and_metric(boards: list[Leaderboard]) -> dict[tuple, list[Leaderboard]]:
+    """Group boards by (period kind, metric), in a fixed order."""
+    grouped: dict[tuple, list[Leaderboard]] = {}
+    for board in boards:
+        grouped.setdefault((board.period, board.metric), []).append(board)
+    return dict(sorted(grouped.items(), key=lambda item: (item[0][0].value, item[0][1].value)))
+
+
 def snapshot_leaderboards(
     session: Session, since: date | None = None, today: date | None = None, progress: Progress = None
 ) -> int:
-    """Snapshot every active points board for each period from since (or the first points) to today."""
+    """Snapshot every active board for each period from since (or its metric's first item) to today."""
     today = today or datetime.now(UTC).date()
-    boards = list(session.scalars(
-        select(Leaderboard).where(Leaderboard.is_active, Leaderboard.metric == LeaderboardMetric.POINTS)
-    ))  # fmt: skip
-    first = since or _first_points_day(session)
-    if not boards or first is None or first > today:
-        return 0
-    members = _members(session, boards)
+    boards = active_boards(session)
+    members = group_members(session, boards)
     written = 0
-    for kind in LeaderboardPeriod:
-        chosen = [b for b in boards if b.period == kind]
-        if chosen:
-            written += _snapshot_kind(session, kind, chosen, members, first, today, progress)
+    for (kind, metric), chosen in by_kind_and_metric(boards).items():
+        first = since or _first_day(session, metric)
+        if first is not None and first <= today:
+            written += _snapshot_kind(session, kind, metric, chosen, members, first, today, progress)
     return written
 
 
-def _first_points_day(session: Session) -> date | None:
-    first = session.scalar(select(func.min(PointsTransaction.created_at)))
+def _first_day(session: Session, metric: LeaderboardMetric) -> date | None:
+    _, at, _, condition = _metric_source(metric)
+    query = select(func.min(at))
+    first = session.scalar(query if condition is None else query.where(condition))
     return first.date() if first else None

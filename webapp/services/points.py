@@ -270,8 +270,22 @@ def _key(prefix: str, *parts: Any) -> Any:
     return expr
 
 
-def apply_activity_points(session: Session, since: date | None = None) -> int:
-    """Award the points for completed sessions, passed quizzes and ended duels; return rows added."""
+def apply_activity_points(
+    session: Session, since: date | None = None, user_ids: Sequence[int] | None = None
+) -> int:
+    """Award the points for completed sessions, passed quizzes and ended duels; return rows added.
+
+    `since` and `user_ids` narrow the rows read (the engine update passes the learners and the
+    first day it was told about); the keys make the rest of the ledger untouched either way.
+    """
+    if user_ids is not None:
+        ids = sorted(user_ids)
+        chunks = [ids[i : i + 5000] for i in range(0, len(ids), 5000)]
+        return sum(_activity_points(session, since, chunk) for chunk in chunks)
+    return _activity_points(session, since, None)
+
+
+def _activity_points(session: Session, since: date | None, user_ids: list[int] | None) -> int:
     # Local days run up to 14 hours off UTC: a day of slack keeps `since` safe everywhere.
     floor = day_start(since) - timedelta(days=1) if since else None
     ls, qa = LearningSession, QuizAttempt
@@ -287,8 +301,13 @@ def apply_activity_points(session: Session, since: date | None = None) -> int:
     if floor:
         sessions = sessions.where(done_at >= floor)
         quizzes = quizzes.where(qa.submitted_at >= floor)
+    duels = _duel_points(floor)
+    if user_ids is not None:
+        sessions = sessions.where(ls.user_id.in_(user_ids))
+        quizzes = quizzes.where(qa.user_id.in_(user_ids))
+        duels = duels.where(DuelParticipant.user_id.in_(user_ids))
     added = insert_ledger_select(session, sessions) + insert_ledger_select(session, quizzes)
-    return added + insert_ledger_select(session, _duel_points(floor))
+    return added + insert_ledger_select(session, duels)
 
 
 def quiz_passed() -> Any:

@@ -175,8 +175,10 @@ class Channel(StrEnum):
 
 class NotificationStatus(StrEnum):
     QUEUED = "queued"
+    SENDING = "sending"  # claimed by a worker, with a lease: see services/delivery
     SENT = "sent"
     FAILED = "failed"
+    SKIPPED = "skipped"  # not sent on purpose: preference off, daily cap, expired
     READ = "read"
 
 
@@ -187,6 +189,18 @@ class NotificationCategory(StrEnum):
     REMINDER = "reminder"
     SOCIAL = "social"
     SYSTEM = "system"
+    DIGEST = "digest"  # the teachers' weekly email
+
+
+class JobStatus(StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+class JobTrigger(StrEnum):
+    SCHEDULE = "schedule"  # beat, or the embedded scheduler of `make run`
+    MANUAL = "manual"  # `flask jobs run`, the admin's "Run now"
 
 
 class ReportType(StrEnum):

@@ -12,11 +12,20 @@ from webapp.models.core.types import UTCDateTime, big_id
 
 
 class Notification(Base):
-    """One message to a learner, rendered from a template."""
+    """One message to a learner (or a teacher's digest), on one channel.
+
+    Delivery state (services/delivery): `scheduled_at` is the earliest time it may
+    go out (quiet hours, retry back-off); `sending` rows carry the worker's claim
+    (`claimed_by`) and its lease; `idempotency_key` makes a trigger that fires twice
+    create one row per channel.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (
         CheckConstraint("status != 'read' OR read_at IS NOT NULL", name="read_has_read_at"),
+        CheckConstraint("status != 'sending' OR lease_until IS NOT NULL", name="sending_has_lease"),
+        CheckConstraint("attempts >= 0", name="attempts_non_negative"),
+        UniqueConstraint("idempotency_key", "channel", name="uq_notifications_idempotency_key_channel"),
         Index("ix_notifications_recipient_created", "recipient_id", "created_at"),
         Index("ix_notifications_status_scheduled", "status", "scheduled_at"),
         Index("ix_notifications_created_at", "created_at"),
@@ -43,6 +52,17 @@ class Notification(Base):
     scheduled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What triggered it, e.g. "streak_risk:42:2026-12-01": one row per key and channel.
+    idempotency_key: Mapped[str | None] = mapped_column(String(160))
+    locale: Mapped[str | None] = mapped_column(String(16))
+    body_html: Mapped[str | None] = mapped_column(Text)
+    unsubscribe_url: Mapped[str | None] = mapped_column(String(500))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0", nullable=False)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The SMTP Message-ID or the push gateway's id of what was handed over.
+    message_id: Mapped[str | None] = mapped_column(String(255))
 
     recipient: Mapped["User"] = relationship()  # noqa: F821
     template: Mapped["NotificationTemplate | None"] = relationship()  # noqa: F821

@@ -10,10 +10,12 @@ from webapp.models.core.enums import Channel, NotificationCategory, Notification
 from webapp.models.core.schemas import (
     Hour,
     Locale,
+    NonNegInt,
     ReadSchema,
     RowId,
     Schema,
     UpdateSchema,
+    Url,
     UTCDatetime,
     WriteSchema,
     check_order,
@@ -49,11 +51,22 @@ class NotificationFields(Schema):
     scheduled_at: UTCDatetime | None = None
     sent_at: UTCDatetime | None = None
     read_at: UTCDatetime | None = None
+    idempotency_key: text(160) | None = None
+    locale: Locale | None = None
+    body_html: text(200_000) | None = None
+    unsubscribe_url: Url | None = None
+    expires_at: UTCDatetime | None = None
+    attempts: NonNegInt = 0
+    claimed_by: text(64) | None = None
+    lease_until: UTCDatetime | None = None
+    message_id: text(255) | None = None
 
     @model_validator(mode="after")
     def _status_matches_times(self):
         if self.status == NotificationStatus.READ and self.read_at is None:
             raise ValueError("a read notification needs read_at")
+        if self.status == NotificationStatus.SENDING and self.lease_until is None:
+            raise ValueError("a notification being sent needs a lease")
         check_order(self.sent_at, self.read_at, "read before it was sent")
         return self
 
@@ -126,3 +139,26 @@ class NotificationTemplateRead(NotificationTemplateFields, ReadSchema):
     id: RowId
     created_at: UTCDatetime
     updated_at: UTCDatetime
+
+
+class InAppNotificationRead(Schema):
+    """One message of a learner's in-app inbox, as the API returns it."""
+
+    id: RowId
+    category: NotificationCategory
+    subject: str | None = None
+    body: str
+    sent_at: UTCDatetime | None = None
+    read_at: UTCDatetime | None = None
+    is_read: bool
+
+
+class InboxPageRead(Schema):
+    """A page of a learner's inbox, newest first."""
+
+    items: list[InAppNotificationRead]
+    page: NonNegInt
+    per_page: NonNegInt
+    pages: NonNegInt
+    total: NonNegInt
+    unread: NonNegInt

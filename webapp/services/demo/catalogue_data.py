@@ -88,8 +88,8 @@ TEMPLATES: list[tuple[str, str, str, str]] = [
     (
         "duel_challenge",
         "duel",
-        "{{ challenger_name }} challenged you",
-        "{{ challenger_name }} challenged you to a {{ skill_name }} duel. Accept within 24 hours!",
+        "New duel challenge",
+        "{{ first_name }}, a classmate challenged you to a duel. Accept it in the app before it expires!",
     ),
     (
         "duel_result",
@@ -107,7 +107,7 @@ TEMPLATES: list[tuple[str, str, str, str]] = [
         "weekly_summary",
         "reminder",
         "Your week on ShikshaDisha",
-        "This week you learned for {{ minutes }} minutes over {{ sessions }} sessions. Keep it up!",
+        "{{ first_name }}, a new week starts and you are on a {{ streak_days }}-day streak. Keep it up!",
     ),
     (
         "new_follower",

@@ -7,6 +7,9 @@ from webapp.services.demo.writer import DAY
 
 NOTIFICATION_COLUMNS = ("id", "recipient_id", "template_id", "channel", "category", "subject", "body")
 NOTIFICATION_COLUMNS += ("status", "failure_reason", "created_at", "scheduled_at", "sent_at", "read_at")
+# Delivery state: the locale used and one attempt for what was sent or failed.
+NOTIFICATION_COLUMNS += ("idempotency_key", "locale", "body_html", "unsubscribe_url", "expires_at")
+NOTIFICATION_COLUMNS += ("attempts", "claimed_by", "lease_until", "message_id")
 CHANNEL_OF = {"weekly_summary": "email", "comeback": "push", "streak_reminder": "push"}
 CATEGORY_OF = {"streak_reminder": "streak", "duel_challenge": "duel", "duel_result": "duel"}
 CATEGORY_OF |= {"comeback": "reminder", "weekly_summary": "reminder", "new_follower": "social"}
@@ -29,7 +32,7 @@ class Notifier:
         """Record one message to a learner; unread unless read_at is given."""
         channel = CHANNEL_OF.get(key, "in_app")
         template_id, subject, body = self.compiled[(key, channel, "en")]
-        values["learner_name"] = to.name.split()[0]
+        values["learner_name"] = values["first_name"] = to.name.split()[0]
         ts = self.ctx.ts
         row_id = self.ctx.writer.next_id("notifications")
         status, failure, sent = self._status(row_id, at, channel)
@@ -50,6 +53,15 @@ class Notifier:
                 ts(at),
                 sent,
                 read,
+                None,
+                "en",
+                None,
+                None,
+                None,
+                0 if status == "queued" else 1,
+                None,
+                None,
+                None,
             )
         )
 
@@ -81,18 +93,19 @@ def write_reminders(ctx: Context, notifier: Notifier) -> None:
                     learner, "comeback", at, at + DAY if back else None, days_away=away, subject=subject
                 )
             if ctx.day(day).weekday() == 0:
-                _weekly(ctx, notifier, learner, day, rng)
+                _weekly(ctx, notifier, learner, day, rng, run)  # run: the streak up to yesterday
             run = run + 1 if day in active else 0
 
 
-def _weekly(ctx: Context, notifier: Notifier, learner: LearnerInfo, day: int, rng) -> None:
+def _weekly(ctx: Context, notifier: Notifier, learner: LearnerInfo, day: int, rng, run: int) -> None:
     week = [learner.day_stats[d] for d in learner.active_days if day - 7 <= d < day]
     if not week:
         return
     at = ctx.t0 + day * DAY + 8 * 3600 - learner.offset
     read = at + rng.randrange(3600, 2 * DAY) if rng.random() < 0.4 else None
     minutes = sum(seconds for _, seconds in week) // 60
-    notifier.send(learner, "weekly_summary", at, read, minutes=minutes, sessions=sum(n for n, _ in week))
+    notifier.send(learner, "weekly_summary", at, read, minutes=minutes, sessions=sum(n for n, _ in week),
+                  streak_days=run)  # fmt: skip
 
 
 def write_follow_notices(

@@ -111,6 +111,11 @@ def _write_leaderboards(ctx: Context) -> None:
             board = ctx.writer.next_id("leaderboards")
             rows.append((board, f"{group.name}: {label.lower()}", period, "study_group", group.id))
     rows[:] = [(*row, "points", stamp, stamp, True) for row in rows]
+    other_metrics = (("learning_minutes", "weekly", "minutes this week"),
+                     ("quizzes_passed", "monthly", "quizzes passed this month"))  # fmt: skip
+    for metric, period, label in other_metrics:
+        board = ctx.writer.next_id("leaderboards")
+        rows.append((board, f"Everyone: {label}", period, "global", None, metric, stamp, stamp, True))
 
 
 def new_learner(ctx: Context, index: int) -> tuple[LearnerInfo, random.Random]:

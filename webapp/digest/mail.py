@@ -1,0 +1,74 @@
+"""Render and queue the teachers' weekly digest emails (HTML and plain text).
+
+Figures and at-risk learners come from services/digest.py; the groups are those the
+access rules let the teacher see (webapp/auth/access.py); links are absolute, from
+APP_BASE_URL, to the pages the teacher can open. Delivery sends them like every
+other email (services/delivery).
+"""
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app, render_template, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from webapp.auth.access import visible_group_ids
+from webapp.digest import unsubscribe_token
+from webapp.models import StudyGroup, User
+from webapp.models.core.mixins import utcnow
+from webapp.services import digest
+
+
+class DigestError(RuntimeError):
+    """The digest cannot be built as configured."""
+
+
+def queue_due_digests(session: Session, now: datetime | None = None) -> dict[str, int]:
+    """Queue the digest of every teacher whose Monday 07:00 has come; return counts."""
+    base = current_app.config.get("APP_BASE_URL")
+    if not base:
+        raise DigestError("APP_BASE_URL is not set: the digest's links need the app's address")
+    counts = {"candidates": 0, "digests_queued": 0, "without_groups": 0}
+    for teacher, monday in digest.due_teachers(session, now):
+        counts["candidates"] += 1
+        groups = _groups(session, teacher)
+        if not groups:
+            counts["without_groups"] += 1
+            continue
+        sections = [digest.group_digest(session, gid, name, monday) for gid, name in groups]
+        with current_app.test_request_context("/", base_url=base):
+            subject, text, html, unsubscribe = render_digest(teacher, monday, sections)
+        counts["digests_queued"] += digest.queue_digest(session, teacher.id, monday, subject, text, html,
+                                                        unsubscribe, now or utcnow())  # fmt: skip
+    return counts
+
+
+def _groups(session: Session, teacher: User) -> list[tuple[int, str]]:
+    ids = visible_group_ids(session, teacher) or set()
+    query = select(StudyGroup.id, StudyGroup.name).where(StudyGroup.id.in_(ids), StudyGroup.is_active)
+    return [tuple(row) for row in session.execute(query.order_by(StudyGroup.name))]
+
+
+def render_digest(teacher: User, monday: date, sections: list) -> tuple[str, str, str, str]:
+    """Return (subject, text, HTML, unsubscribe link) of a digest, inside a request context."""
+    first, last = monday - timedelta(days=7), monday - timedelta(days=1)
+    week = {"from": first.isoformat(), "to": last.isoformat()}
+    links = {
+        s.group_id: {
+            "overview": url_for("reports.overview", group=s.group_id, _external=True, **week),
+            "at_risk": url_for("reports.at_risk", group=s.group_id, _external=True),
+            "learners": {
+                learner["user_id"]: url_for("reports.learner", learner_id=learner["user_id"], _external=True)
+                for learner in s.newly_at_risk
+            },
+        }
+        for s in sections
+    }
+    unsubscribe = url_for("digest.unsubscribe_page", token=unsubscribe_token(teacher.id), _external=True)
+    context = {"teacher": teacher, "monday": monday, "first": first, "last": last, "sections": sections,
+               "links": links, "kpis": digest.KPIS, "listed": digest.LISTED,
+               "unsubscribe": unsubscribe}  # fmt: skip
+    subject = f"Your groups' week: {first:%d %b} to {last:%d %b %Y}"
+    text = render_template("mail/digest.txt", **context)
+    html = render_template("mail/digest.html", **context)
+    return subject, text, html, unsubscribe
