@@ -14,10 +14,17 @@ from webapp.services.analytics.rollups import refresh
 RANGE = {"from": dataset.START.isoformat(), "to": dataset.END.isoformat()}
 
 
+def refresh_dataset() -> None:
+    """Refresh the dataset's whole span, as a run on the day after AS_OF would (AS_OF complete)."""
+    refresh(
+        db.engine, dataset.START - timedelta(days=1), dataset.AS_OF, today=dataset.AS_OF + timedelta(days=1)
+    )
+
+
 def refreshed(session) -> dataset.Dataset:
-    """Build the hand-made dataset and refresh its rollups over its whole span."""
+    """Build the hand-made dataset and refresh its rollups, cohorts and flags over its whole span."""
     ds = dataset.build(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    refresh_dataset()
     return ds
 
 

@@ -112,7 +112,7 @@ def test_board_learners_and_reason_scope() -> None:
 def test_points_by_reason_sum_to_the_ledger(session) -> None:
     data = dataset.build(session)
     refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
-    oracle = dataset.Oracle(session)
+    oracle = dataset.oracle(session)
     start, end = date(2024, 1, 10), date(2024, 2, 5)
     for scope in ["all", f"group:{data.groups['g1']}"]:
         expected: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -74,7 +74,7 @@ def test_quiz_history_uses_the_learners_local_days(session) -> None:
 def test_focus_trend_matches_the_raw_sessions(session) -> None:
     data = dataset.build(session)
     refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
-    oracle = dataset.Oracle(session)
+    oracle = dataset.oracle(session)
     asha = data.learners["asha"]
     focus, minutes = defaultdict(list), defaultdict(float)
     for s in oracle.sessions:

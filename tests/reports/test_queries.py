@@ -23,7 +23,7 @@ def data(session) -> dataset.Dataset:
 @pytest.fixture
 def oracle(session, data) -> dataset.Oracle:
     """The oracle over the dataset's raw rows."""
-    return dataset.Oracle(session)
+    return dataset.oracle(session)
 
 
 @pytest.fixture

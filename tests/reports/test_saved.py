@@ -4,7 +4,6 @@ from tests import factories as f
 from tests.admin.support import staff_client, token
 from tests.reports.support import get
 from webapp.models.analytics.reports import ReportDefinition
-from webapp.models.core.enums import ReportType
 
 
 def _save(client, **form):
@@ -32,7 +31,7 @@ def test_saving_stores_the_filter_and_lists_it(app, session):
     assert status == 302
     assert location.startswith("/reports/engagement?")
     view = session.query(ReportDefinition).one()
-    assert (view.owner_id, view.report_type) == (user.id, ReportType.ENGAGEMENT)
+    assert (view.owner_id, view.report_type) == (user.id, "engagement")
     assert view.filters == {"range": "7", "group": str(group.id)}
     for page in ("/reports/saved", "/"):
         status, html = get(client, page)

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.reports import dataset
+from tests.reports import dataset, support
 from webapp.extensions import db
 from webapp.models import DailyMetric, HourlyMetric, LearnerDay, LearningSession
 from webapp.models.analytics import ContentTypeMetric, PointsReasonMetric
@@ -23,7 +23,7 @@ FIGURES = [
 def data(session) -> dataset.Dataset:
     """The dataset, refreshed over its whole span."""
     ds = dataset.build(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    support.refresh_dataset()
     session.expire_all()
     return ds
 
@@ -36,13 +36,13 @@ def _same(a, b) -> bool:
 
 def _days():
     day = dataset.START - timedelta(days=1)
-    while day <= dataset.END + timedelta(days=1):
+    while day <= dataset.AS_OF:
         yield day
         day += timedelta(days=1)
 
 
 def test_every_daily_figure_matches_the_raw_rows(session, data):
-    oracle = dataset.Oracle(session)
+    oracle = dataset.oracle(session)
     scopes = ["all", *(f"group:{gid}" for gid in data.groups.values())]
     rows = {(m.day, m.scope): m for m in session.scalars(select(DailyMetric))}
     assert len(rows) == len(list(_days())) * len(scopes)
@@ -77,7 +77,7 @@ def test_known_answers_around_local_midnight(session, data):
 
 
 def test_hourly_and_breakdowns_match_the_raw_rows(session, data):
-    oracle = dataset.Oracle(session)
+    oracle = dataset.oracle(session)
     hourly = {}
     for r in oracle.sessions:
         for scope in oracle.scopes[r["user"]]:
@@ -124,7 +124,7 @@ def _snapshot(session) -> dict:
 
 def test_refresh_twice_gives_identical_rows(session, data):
     before = _snapshot(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    support.refresh_dataset()
     assert _snapshot(session) == before
 
 
@@ -137,7 +137,7 @@ def test_late_data_is_picked_up_by_a_later_refresh(session, data):
     sessions_before = before.sessions
     dataset._session(session, learner, dataset._utc(2024, 2, 14, 12), 15, 50.0)
     session.commit()
-    refresh(db.engine, day, day)
+    refresh(db.engine, day, day, today=dataset.AS_OF + timedelta(days=1))
     session.expire_all()
     after = session.scalars(
         select(DailyMetric).where(DailyMetric.day == day, DailyMetric.scope == "all")

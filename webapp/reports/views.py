@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from webapp.extensions import db
 from webapp.models.analytics.reports import ReportDefinition
-from webapp.models.core.enums import ReportType
 from webapp.reports import bp
 from webapp.reports.charts import csv_response
 from webapp.reports.filters import ReportFilter, parse_filter
@@ -18,11 +17,8 @@ from webapp.reports.registry import build, build_all
 
 # Saved views link back to these pages (other report modules add theirs).
 REPORT_ENDPOINTS: dict[str, str] = {
-    ReportType.OVERVIEW.value: "reports.overview",
-    ReportType.ENGAGEMENT.value: "reports.engagement",
-    ReportType.ATTENTION.value: "reports.attention",
-    ReportType.LEADERBOARD.value: "reports.leaderboard",
-    ReportType.AT_RISK.value: "reports.at_risk",
+    "overview": "reports.overview", "engagement": "reports.engagement", "attention": "reports.attention",
+    "leaderboard": "reports.leaderboard", "at_risk": "reports.at_risk",
 }
 ARG_ORDER = {"range": 0, "from": 1, "to": 2, "group": 3}
 NAV = (("Overview", "reports.overview"), ("Engagement", "reports.engagement"),
@@ -101,7 +97,7 @@ def saved_views() -> list[tuple[ReportDefinition, str | None]]:
     stmt = select(ReportDefinition).where(ReportDefinition.owner_id == current_user.id)
     out = []
     for view in db.session.scalars(stmt.order_by(ReportDefinition.name)):
-        endpoint = REPORT_ENDPOINTS.get(view.report_type.value)
+        endpoint = REPORT_ENDPOINTS.get(view.report_type)
         ok = endpoint in current_app.view_functions
         # A fixed key order (JSONB reorders keys), so that a saved URL reads like the page's own.
         filters = view.filters or {}
@@ -133,7 +129,7 @@ def save_view():
         ReportDefinition.owner_id == current_user.id, ReportDefinition.name == name
     )
     view = db.session.scalar(stmt) or ReportDefinition(owner_id=current_user.id, name=name)
-    view.report_type, view.filters = ReportType(report), flt.to_args()
+    view.report_type, view.filters = report, flt.to_args()
     db.session.add(view)
     db.session.commit()
     flash(f"Saved the view \u201c{name}\u201d.", "success")

@@ -189,15 +189,6 @@ class NotificationCategory(StrEnum):
     SYSTEM = "system"
 
 
-class ReportType(StrEnum):
-    OVERVIEW = "overview"
-    ENGAGEMENT = "engagement"
-    ATTENTION = "attention"
-    LEADERBOARD = "leaderboard"
-    AT_RISK = "at_risk"
-    LEARNER = "learner"
-
-
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"
