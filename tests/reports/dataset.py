@@ -26,8 +26,7 @@ from webapp.models import (
     UserBadge,
 )
 from webapp.models.core.enums import ContentType, Difficulty, FreezeOrigin, GroupRole, PointsReason
-from webapp.services.mastery import rebuild_mastery
-from webapp.services.streaks import rebuild_streaks
+from webapp.services.recompute import recompute_all
 
 START = date(2024, 1, 1)
 END = date(2024, 3, 12)
@@ -49,6 +48,11 @@ class Dataset:
     learners: dict[str, int] = field(default_factory=dict)
     teacher_email: str = ""
     other_teacher_email: str = ""
+
+
+def days() -> list[date]:
+    """Every day of the span, START to END."""
+    return [START + timedelta(days=k) for k in range((END - START).days + 1)]
 
 
 def oracle(s: Session) -> Oracle:
@@ -105,9 +109,9 @@ def build(s: Session, seed: int = 7) -> Dataset:
     _session(s, users["ben"], _utc(2024, 3, 11, 6, 59), 15, 64.0)  # 23:59 PDT on the 10th
     _random_activity(s, users, random.Random(seed))
     s.commit()
-    # Derived state as the engine writes it: streak days and the freezes they used, skill mastery.
-    rebuild_streaks(s, today=AS_OF)
-    rebuild_mastery(s)
+    # Derived state as the engine writes it: points, streak days and the freezes they used,
+    # mastery, badges, engagement profiles.
+    recompute_all(s, today=AS_OF)
     s.commit()
     return ds
 
