@@ -64,6 +64,35 @@ REPORTS = {
 }
 
 
+def _sign_in(page, live_server) -> None:
+    page.goto(f"{live_server.url}/login")
+    page.fill("input[name=email]", live_server.teacher_email)
+    page.fill("input[name=password]", DEFAULT_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def test_a_click_on_a_day_of_active_learners_lists_them(live_server, page, artifacts):
+    _sign_in(page, live_server)
+    page.goto(f"{live_server.url}/reports/engagement?range=7")
+    page.wait_for_selector("#chart-engagement-actives.js-plotly-plot")
+    busy = page.evaluate(
+        "document.getElementById('chart-engagement-actives').data[0].y.findIndex(v => v > 0)"
+    )
+    points = page.locator("#chart-engagement-actives .scatterlayer .trace").first.locator(".points path")
+    point = points.nth(busy)
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/reports/active/**")
+    assert page.locator("h1").inner_text().startswith("Learners active on ")
+    links = page.locator("#table-active-learners a[href*='/reports/learners/']")
+    assert links.count() >= 1
+    page.screenshot(path=str(artifacts / "drill-down.png"), full_page=True)
+    links.first.click()
+    page.wait_for_url("**/reports/learners/**")
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_each_report_draws_its_charts_with_data(live_server, page, artifacts, name):
     page.goto(f"{live_server.url}/login")

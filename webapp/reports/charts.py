@@ -70,7 +70,8 @@ class Chart:
         # The card around the figure shows the title; the legend sits above the plot.
         layout = {
             "xaxis": {"title": {"text": self.x_title}, "automargin": True},
-            "yaxis": {"title": {"text": self.y_title}, "automargin": True},
+            # Numeric ticks with thousands separators ("1,500"); category and date axes ignore it.
+            "yaxis": {"title": {"text": self.y_title}, "automargin": True, "tickformat": ",~f"},
             "height": self.height,
             "margin": {"l": 60, "r": 30, "t": 30, "b": 50},
             "hovermode": "closest",

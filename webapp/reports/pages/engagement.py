@@ -20,57 +20,30 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
+STICKINESS_AXIS = {"title": {"text": "Stickiness (%)"}, "overlaying": "y", "side": "right", "range": [0, 100],
+                   "tickmode": "linear", "dtick": 25, "showgrid": False, "automargin": True}  # fmt: skip
+
+
 @REPORT.figure("actives", q.active_learners)
 def actives_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Daily, weekly and monthly active learners, with stickiness on a second axis."""
     rows = [(day, dau, wau, mau, _round(sticky)) for day, dau, wau, mau, sticky in rows]
     p = flt.partial_from
     traces = [
-        *series(
-            rows,
-            0,
-            1,
-            "Daily active",
-            "%{x}<br>%{y:,} learners active that day",
-            p,
-            "%{x} (so far)<br>%{y:,} learners active",
-        ),
+        *series(rows, 0, 1, "Daily active", "%{x}<br>%{y:,} learners active that day", p,
+                "%{x} (so far)<br>%{y:,} learners active"),
         *series(rows, 0, 2, "Weekly active", "%{x}<br>%{y:,} learners active in the 7 days to this day", p),
         *series(rows, 0, 3, "Monthly active", "%{x}<br>%{y:,} learners active in the 30 days to this day", p),
-        *series(
-            rows,
-            0,
-            4,
-            "Stickiness (DAU/MAU)",
-            "%{x}<br>stickiness %{y:.1f}%",
-            p,
-            yaxis="y2",
-            line={"dash": "dash"},
-        ),
-    ]
+        *series(rows, 0, 4, "Stickiness (DAU/MAU)", "%{x}<br>stickiness %{y:.1f}%", p, yaxis="y2",
+                line={"dash": "dash"}),
+    ]  # fmt: skip
     chart = Chart(
-        id="actives",
-        title="Active learners and stickiness",
-        header=["day", "daily_active", "weekly_active", "monthly_active", "stickiness_pct"],
-        rows=rows,
-        traces=traces,
-        x_title="Day",
-        y_title="Learners",
+        id="actives", title="Active learners and stickiness",
+        header=["day", "daily_active", "weekly_active", "monthly_active", "stickiness_pct"], rows=rows,
+        traces=traces, x_title="Day", y_title="Learners",
         definition=define("active", "actives", "stickiness"),
-        layout={
-            "yaxis": {"rangemode": "tozero"},
-            "yaxis2": {
-                "title": {"text": "Stickiness (%)"},
-                "overlaying": "y",
-                "side": "right",
-                "range": [0, 100],
-                "tickmode": "linear",
-                "dtick": 25,
-                "showgrid": False,
-                "automargin": True,
-            },
-        },
-    )
+        layout={"yaxis": {"rangemode": "tozero"}, "yaxis2": STICKINESS_AXIS},
+    )  # fmt: skip
     chart.drill = "active"
     return chart
 

@@ -36,6 +36,7 @@ def figures(rows: Sequence[Row]) -> dict[str, Any]:
         "day": last[0] if last else None,
         "actives": tuple(last[1:4]) if last else (None, None, None),
         "avg_active": ratio(sum(r[1] for r in rows), len(rows)),
+        "days": len(rows),
         "minutes": sum(r[4] for r in rows) if rows else None,
         "avg_focus": ratio(sum(r[6] for r in rows), focus_n),
         "focus_n": focus_n,
@@ -70,34 +71,17 @@ def _tile(key: str, title: str, value: Any, before: Any, link: str, terms: tuple
 def tiles(data: dict, flt: ReportFilter) -> list[dict]:
     """The four KPI tiles: figure, previous figure, change, and the page each one summarises."""
     now, before = figures(data["now"]), figures(data["before"])
-    days = plural("days", flt.days)
     (risk_day, risk_n), (_, risk_before) = data["risk"], data["risk_before"]
     out = [
-        _tile(
-            "avg_active",
-            "Average daily active learners",
-            now["avg_active"],
-            before["avg_active"],
-            "engagement",
-            ("average_active", "active"),
-            digits=1,
-        ),
+        _tile("avg_active", "Average daily active learners", now["avg_active"], before["avg_active"],
+              "engagement", ("average_active", "active"), digits=1, sample=plural("days", now["days"])),
         _tile("minutes", "Minutes learnt", now["minutes"], before["minutes"], "engagement", ("sessions",)),
-        _tile(
-            "avg_focus",
-            "Average focus score",
-            now["avg_focus"],
-            before["avg_focus"],
-            "attention",
-            ("focus_score",),
-            digits=1,
-            points=True,
-            sample=plural("sessions", now["focus_n"]),
-        ),
-        _tile(
-            "at_risk", "Learners at risk", risk_n, risk_before, "at-risk", ("at_risk",), note=as_of(risk_day)
-        ),
-    ]
+        _tile("avg_focus", "Average focus score", now["avg_focus"], before["avg_focus"], "attention",
+              ("focus_score",), digits=1, points=True, sample=plural("sessions", now["focus_n"])),
+        _tile("at_risk", "Learners at risk", risk_n, risk_before, "at-risk", ("at_risk",),
+              note=as_of(risk_day)),
+    ]  # fmt: skip
+    days = plural("days", flt.days)
     for tile in out:
         tile["direction"], tile["change"] = change(
             tile["value"], tile["before"], days, tile.get("points", False)
@@ -105,9 +89,8 @@ def tiles(data: dict, flt: ReportFilter) -> list[dict]:
         tile["link_text"] = phrase("see_report", report=REPORTS[tile["link"]])
     if now["day"]:
         daily, weekly, monthly = (f"{n:,}" for n in now["actives"])
-        out[0]["sub"] = phrase(
-            "actives_on", day=now["day"].isoformat(), daily=daily, weekly=weekly, monthly=monthly
-        )
+        out[0]["sub"] = phrase("actives_on", day=now["day"].isoformat(), daily=daily, weekly=weekly,
+                               monthly=monthly)  # fmt: skip
     return out
 
 
