@@ -40,7 +40,7 @@ def report_pages(app: Flask, learner_id: int | None) -> list[Page]:
             elif key == "learners" and learner_id is not None:
                 url = url_for("reports.page", key=key, context=learner_id)
                 pages.append(Page("/reports/learners/<id>", url))
-            elif not report.needs_context and key != "active":  # the drill-down needs a day
+            elif report.url_context != "required" and key != "active":  # the drill-down needs a day
                 pages.append(Page(f"/reports/{key}", url_for("reports.page", key=key)))
     return pages
 

@@ -91,7 +91,6 @@ def test_the_scope_says_which_rows_and_learners(group, visible, key, restricts):
     assert scope.key == key
     assert scope.group_id == group
     assert ("IN" in str(scope.restrict(column("user_id")))) is restricts
-    assert scope.may_see_group(None)
 
 
 def test_empty_messages_show_commands_as_code_and_escape_the_rest():

@@ -185,3 +185,14 @@ def test_a_custom_range_ending_today_says_its_last_days_are_partial(app, session
     assert str(escape(DEFINITIONS["partial"])) in html
     _, html = get(client, "/reports/engagement", **RANGE)
     assert str(escape(DEFINITIONS["partial"])) not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/reports/at-risk/5", "/reports/engagement/2024-01-10", "/reports/learners",
+     "/reports/active/2024-13-45", "/reports/nope", "/reports/leaderboard/99999999999",
+     "/reports/engagement/2024-01-10/actives.csv"],
+)  # fmt: skip
+def test_a_context_a_report_does_not_take_or_a_missing_one_is_404(app, session, url):
+    client, _ = staff_client(app, session, "operator")
+    assert get(client, url)[0] == 404

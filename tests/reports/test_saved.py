@@ -79,3 +79,35 @@ def test_unknown_report_or_missing_name_saves_nothing(app, session):
     assert _save(client, csrf_token=csrf, name="X", report="nope")[0] == 302
     assert _save(client, csrf_token=csrf, name="  ", report="engagement")[0] == 302
     assert session.query(ReportDefinition).count() == 0
+
+
+def test_a_view_of_a_board_keeps_the_board(app, session):
+    board = f.make_leaderboard(session, name="Weekly stars")
+    session.commit()
+    client, _ = staff_client(app, session, "operator")
+    csrf = token(client, f"/reports/leaderboard/{board.id}")
+    form = {"name": "Stars", "report": "leaderboard", "context": str(board.id), "range": "7"}
+    status, location = _save(client, csrf_token=csrf, **form)
+    assert status == 302
+    assert location.startswith(f"/reports/leaderboard/{board.id}?")
+    view = session.query(ReportDefinition).one()
+    assert (view.report_type, view.filters) == ("leaderboard", {"range": "7", "context": str(board.id)})
+    _, html = get(client, "/reports/saved")
+    assert f"/reports/leaderboard/{board.id}?range=7" in html
+
+
+def test_a_view_saved_under_an_earlier_key_still_opens(app, session):
+    client, user = staff_client(app, session, "operator")
+    f.make_report(session, owner=user, name="Old risk view", report_type="at_risk", filters={"range": "7"})
+    session.commit()
+    _, html = get(client, "/reports/saved")
+    assert "/reports/at-risk?range=7" in html
+
+
+def test_a_board_the_user_may_not_see_cannot_be_saved(app, session):
+    board = f.make_leaderboard(session, study_group=f.make_group(session))
+    client, _ = staff_client(app, session, "teacher")
+    csrf = token(client, "/reports/engagement")
+    status, _ = _save(client, csrf_token=csrf, name="Theirs", report="leaderboard", context=str(board.id))
+    assert status == 404
+    assert session.query(ReportDefinition).count() == 0

@@ -8,9 +8,16 @@ from sqlalchemy import select
 
 from tests.reports import dataset, support
 from webapp.extensions import db
-from webapp.models import DailyMetric, HourlyMetric, LearnerDay, LearningSession
+from webapp.models import (
+    DailyMetric,
+    HourlyMetric,
+    LearnerDay,
+    LearningSession,
+    RetentionCohort,
+    RiskEvaluation,
+)
 from webapp.models.analytics import ContentTypeMetric, PointsReasonMetric
-from webapp.services.analytics.rollups import chunks, refresh
+from webapp.services.analytics.rollups import RISK_HISTORY_DAYS, chunks, refresh
 
 FIGURES = [
     c.name
@@ -173,3 +180,33 @@ def test_cli_refresh_reports_progress_and_rate(runner, session):
     assert result.exit_code == 0, result.output
     assert "rows/s" in result.output
     assert "2024-01-08..2024-01-12" in result.output
+
+
+def test_cohorts_and_flags_are_evaluated_once_per_complete_day(session):
+    dataset.build(session)
+    today = dataset.AS_OF + timedelta(days=1)
+    first = refresh(db.engine, today=today)
+    assert (first.as_of, first.evaluated_days) == (dataset.AS_OF, RISK_HISTORY_DAYS)
+
+    def stamps() -> tuple[dict, set]:
+        session.expire_all()
+        flags = {e.as_of: e.computed_at for e in session.scalars(select(RiskEvaluation))}
+        cohorts = {
+            (c.cohort_week, c.week_offset, c.computed_at, c.as_of)
+            for c in session.scalars(select(RetentionCohort))
+        }
+        return flags, cohorts
+
+    before = stamps()
+    again = refresh(db.engine, today=today)  # the next 15-minute run, the same day
+    assert again.evaluated_days == 0
+    assert stamps() == before
+    job = refresh(
+        db.engine, days=[dataset.END - timedelta(days=3)], today=today
+    )  # late data marked by ingest
+    assert (job.days, job.evaluated_days) == (1, 0)
+    next_day = refresh(db.engine, today=today + timedelta(days=1))
+    assert next_day.evaluated_days == 1
+    flags, cohorts = stamps()
+    assert max(flags) == dataset.AS_OF + timedelta(days=1)
+    assert {c[3] for c in cohorts} == {dataset.AS_OF + timedelta(days=1)}

@@ -53,7 +53,8 @@ class Report:
     nav: int | None = None  # its place in the navigation bar; None: reached by links only
     label: str = ""  # its name in the navigation bar (default: the title)
     load: Loader | None = None  # the context: a board, a learner, a day (may abort 404)
-    needs_context: bool = False  # the URL must name the context (/reports/<key>/<context>)
+    # Whether the URL names a context (/reports/<key>/<context>): "none", "optional" or "required".
+    url_context: str = "none"
     saveable: bool = True
     group_filter: bool = True  # the filter bar offers the study groups
     figures: dict[str, Figure] = field(default_factory=dict)
@@ -74,7 +75,9 @@ class Report:
 
     def context(self, session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) -> Context:
         """Load the page's context from the URL (404 when it is missing or not the user's to see)."""
-        if (self.needs_context and raw is None) or (self.load is None and raw is not None):
+        if (raw is None and self.url_context == "required") or (
+            raw is not None and self.url_context == "none"
+        ):
             abort(404)
         return self.load(session, flt, raw, args) if self.load else {}
 

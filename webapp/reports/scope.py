@@ -60,10 +60,6 @@ class Scope:
             return false()
         return user_id.in_(members_of(self.group_ids))
 
-    def may_see_group(self, group_id: int | None) -> bool:
-        """Whether the user may see a group's learners (a global board: group None, everyone)."""
-        return group_id is None or self.visible is None or group_id in self.visible
-
     def may_see_learner(self, session: Session, learner_id: int) -> bool:
         """Whether the user may see this learner at all (teachers: learners of their groups)."""
         if self.visible is None:

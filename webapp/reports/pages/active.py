@@ -39,7 +39,14 @@ def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) 
 
 
 REPORT = register(
-    Report("active", "Active learners on a day", "reports/active.html", load=load, saveable=False)
+    Report(
+        "active",
+        "Active learners on a day",
+        "reports/active.html",
+        load=load,
+        saveable=False,
+        url_context="optional",
+    )
 )
 
 

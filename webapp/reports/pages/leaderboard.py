@@ -67,7 +67,9 @@ def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) 
     }
 
 
-REPORT = register(Report("leaderboard", "Leaderboard", "reports/leaderboard.html", nav=4, load=load))
+REPORT = register(
+    Report("leaderboard", "Leaderboard", "reports/leaderboard.html", nav=4, load=load, url_context="optional")
+)
 
 
 def _when_board(query):

@@ -57,7 +57,7 @@ REPORT = register(
         "Learner",
         "reports/learner.html",
         load=load,
-        needs_context=True,
+        url_context="required",
         saveable=False,
         group_filter=False,
     )
