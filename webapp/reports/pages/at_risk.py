@@ -18,7 +18,7 @@ from webapp.services.analytics.risk import RULES
 
 # How each rule's compared figure reads (see LearnerRiskFlag.value).
 FIGURE_FORMATS = {
-    "went_quiet": "{:.0f} days idle",
+    "went_quiet": "{:.0f} days idle",  # 7 days or more
     "minutes_down": "{:+.0f}%",
     "focus_down": "{:+.0f}%",
     "streak_broken": "{:.0f}-day streak",

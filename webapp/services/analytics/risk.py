@@ -50,8 +50,8 @@ RULES: dict[str, tuple[str, str]] = {
 }
 # The detail stored with each flag: one format string per rule.
 DETAILS = {
-    "went_quiet": "{days} active days in the 4 weeks before; idle {idle} days",
-    "minutes_down": "{recent:.0f} min vs {weekly:.0f} min/week ({change:+.0f}%)",
+    "went_quiet": "{days} active days in the 4 weeks before; idle {idle} days",  # 8+ days: never "1 day"
+    "minutes_down": "{recent:,.0f} min vs {weekly:,.0f} min/week ({change:+.0f}%)",
     "focus_down": "focus {recent:.0f} vs {before:.0f} ({change:+.0f}%)",
     "streak_broken": "{length}-day streak lost on {lost}",
     "low_mastery": "mastery {mastery:.2f}; quiz {recent:.0f}% vs {before:.0f}%",
