@@ -84,6 +84,7 @@ PHRASES: dict[str, str | tuple[str, str]] = {
     "no_previous": "no figure for the previous {days}",
     "actives_on": "on {day}: {daily} daily, {weekly} weekly, {monthly} monthly active",
     "see_report": "Open {report} for this range",
+    "sample": "averaged over {sample}",
     "data_as_of": "Data as of {time} UTC (the last refresh)",
     "no_refresh": "No data yet: the figures appear after the first refresh of the rollups.",
     "as_of_day": "as of {day}",

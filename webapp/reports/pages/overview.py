@@ -87,6 +87,7 @@ def tiles(data: dict, flt: ReportFilter) -> list[dict]:
             tile["value"], tile["before"], days, tile.get("points", False)
         )
         tile["link_text"] = phrase("see_report", report=REPORTS[tile["link"]])
+        tile["sample_text"] = phrase("sample", sample=tile["sample"]) if tile.get("sample") else ""
     if now["day"]:
         daily, weekly, monthly = (f"{n:,}" for n in now["actives"])
         out[0]["sub"] = phrase("actives_on", day=now["day"].isoformat(), daily=daily, weekly=weekly,
