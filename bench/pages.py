@@ -4,7 +4,6 @@ A page is requested through Flask's test client with a logged-in session and
 timed around the call: routing, auth, queries, templates, no network.
 """
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -15,8 +14,6 @@ from sqlalchemy import select
 from bench.stats import Timing, repeat
 from webapp.extensions import db
 
-SKIP_WORDS = ("csv", "export", "download", "save", "delete", "api", "data")
-LEARNER_ARGS = {"learner_id", "user_id", "id"}
 BIG_TABLES = ("session_events", "behavior_events", "points_transactions")
 SMALL_ADMIN_TABLES = ("badges", "streak_milestones", "skills", "notification_templates", "leaderboards")
 
@@ -30,21 +27,22 @@ class Page:
 
 
 def report_pages(app: Flask, learner_id: int | None) -> list[Page]:
-    """Return the overview and every GET report page (the learner page for learner_id)."""
-    pages: dict[str, Page] = {}
+    """Return the overview and every registered report page (the learner page for learner_id)."""
+    try:
+        from webapp.reports.registry import REPORTS
+    except ImportError:  # a build before the report registry
+        return [Page("overview", "/")]
+    pages: list[Page] = []
     with app.test_request_context():
-        for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-            if "GET" not in rule.methods or not (rule.endpoint.startswith("reports.") or rule.rule == "/"):
-                continue
-            if any(word in rule.rule.lower() or word in rule.endpoint for word in SKIP_WORDS):
-                continue
-            args = set(rule.arguments) - set(rule.defaults or {})  # /reports/leaderboard has board_id=None
-            if args and not (len(args) == 1 and args <= LEARNER_ARGS and learner_id is not None):
-                continue
-            url = url_for(rule.endpoint, **dict.fromkeys(args, learner_id))
-            label = "overview" if rule.rule == "/" else re.sub(r"<[^>]*>", "<id>", rule.rule)
-            pages.setdefault(url, Page(label, url))
-    return list(pages.values())
+        for key, report in REPORTS.items():
+            if key == "overview":
+                pages.append(Page("overview", url_for("reports.page", key=key)))
+            elif key == "learners" and learner_id is not None:
+                url = url_for("reports.page", key=key, context=learner_id)
+                pages.append(Page("/reports/learners/<id>", url))
+            elif report.url_context != "required" and key != "active":  # the drill-down needs a day
+                pages.append(Page(f"/reports/{key}", url_for("reports.page", key=key)))
+    return pages
 
 
 def teacher_learner(app: Flask, teacher_email: str) -> int | None:

@@ -55,6 +55,7 @@ from webapp.models import (
     QuizAttempt,
     ReportDefinition,
     RetentionCohort,
+    RiskEvaluation,
     SessionEvent,
     Skill,
     SkillMastery,
@@ -83,7 +84,6 @@ from webapp.models.core.enums import (
     LeaderboardScope,
     NotificationCategory,
     PointsReason,
-    ReportType,
     Role,
     SessionEventType,
     StreakSource,
@@ -574,7 +574,7 @@ def make_feature_snapshot(session: Session, /, **kw) -> LearnerFeatureSnapshot:
 def make_report(session: Session, /, **kw) -> ReportDefinition:
     """A saved engagement report owned by a teacher."""
     _parent(session, kw, "owner", make_teacher)
-    defaults = {"name": f"Report {next_id()}", "report_type": ReportType.ENGAGEMENT, "filters": {"days": 30}}
+    defaults = {"name": f"Report {next_id()}", "report_type": "engagement", "filters": {"days": 30}}
     return _save(session, ReportDefinition, defaults, kw)
 
 
@@ -627,6 +627,12 @@ def make_risk_flag(session: Session, /, **kw) -> LearnerRiskFlag:
         kw["user_id"] = kw.pop("user").id
     defaults = {"as_of": today(), "rule": "went_quiet", "value": 9.0, "detail": "No activity for 9 days"}
     return _save(session, LearnerRiskFlag, defaults, kw)
+
+
+def make_risk_evaluation(session: Session, /, **kw) -> RiskEvaluation:
+    """Yesterday's evaluation of the at-risk rules, with one learner flagged."""
+    defaults = {"as_of": today() - timedelta(days=1), "learners_flagged": 1}
+    return _save(session, RiskEvaluation, defaults, kw)
 
 
 def make_change_mark(session: Session, /, **kw) -> ChangeMark:

@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 
 from tests.admin.support import admin_views, one_row_each, staff_client, token
-from tests.factories import make_learner
+from tests.factories import make_leaderboard, make_learner
 from tests.helpers import login
 
 LOGIN, DENY, OK, PUBLIC, SCOPED, SKIP = "login", "403", "ok", "public", "scoped", "skip"
@@ -151,7 +151,8 @@ def build_url(app: Flask, rule, ids: dict[str, str]) -> str:
         elif arg in ARGUMENT_VALUES:
             values[arg] = ARGUMENT_VALUES[arg]
         else:
-            values[arg] = 1 if converter in {"IntegerConverter", "NumberConverter"} else "x"
+            numeric = {"IntegerConverter", "NumberConverter", "ContextConverter"}
+            values[arg] = 1 if converter in numeric else "x"
     view, _, method = rule.endpoint.partition(".")
     query = {"id": ids[view]} if method in {"details_view", "edit_view"} and view in ids else {}
     with app.test_request_context():
@@ -228,4 +229,36 @@ def test_route_role_matrix(app, session, clients):
                 failures.append(
                     f"{rule.endpoint} {url} as {role}: expected {outcome}, got {response.status_code}"
                 )
+    assert not failures, "\n".join(failures)
+
+
+def report_urls(app: Flask, session) -> list[str]:
+    """Every registered report page and every CSV of its figures, for a real learner, board and day."""
+    from webapp.reports.registry import REPORTS
+
+    learner, board = make_learner(session), make_leaderboard(session)
+    session.commit()
+    contexts = {"learners": learner.id, "leaderboard": board.id, "active": "2024-01-10"}
+    urls = []
+    with app.test_request_context():
+        from flask import url_for
+
+        for key, report in REPORTS.items():
+            context = contexts.get(key)
+            urls.append(url_for("reports.page", key=key, context=context))
+            urls += [url_for("reports.chart_csv", key=key, chart=c, context=context) for c in report.figures]
+    return urls
+
+
+def test_every_report_page_and_csv_by_role(app, session, clients):
+    """The one page route and the one CSV route, walked over every registered report and figure:
+    staff are served (a teacher: 404 for a learner outside their groups), everyone else signs in."""
+    expected = {"anonymous": LOGIN, "learner": LOGIN, "teacher": SCOPED, "operator": OK, "admin": OK}
+    failures = []
+    for url in report_urls(app, session):
+        for role, outcome in expected.items():
+            response = clients[role].get(url)
+            response.close()
+            if not check(outcome, response) or (outcome == OK and response.status_code != 200):
+                failures.append(f"{url} as {role}: expected {outcome}, got {response.status_code}")
     assert not failures, "\n".join(failures)

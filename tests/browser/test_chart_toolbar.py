@@ -62,7 +62,8 @@ def test_each_toolbar_is_one_tab_stop_and_arrows_move_within_it(live_server, pag
     page.keyboard.press("ArrowRight")  # wraps round
     assert page.evaluate("document.activeElement.getAttribute('data-title')") == "Download plot as a PNG"
     page.keyboard.press("ArrowLeft")
-    page.keyboard.press("Tab")  # out of this chart: to the next card's CSV link
-    assert page.evaluate("document.activeElement.closest('.report-card').id") == "card-engagement-volume"
+    page.keyboard.press("Tab")  # out of this chart's toolbar, to what follows it on the page
+    assert page.evaluate("document.activeElement.closest('#chart-engagement-actives') === null")
+    assert page.evaluate("document.activeElement.closest('.modebar') === null")
     page.keyboard.press("Shift+Tab")  # back into the toolbar, on the button used last
     assert page.evaluate("document.activeElement.getAttribute('data-title')") == "Reset axes"

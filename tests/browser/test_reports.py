@@ -51,6 +51,27 @@ def test_attention_charts_draw_and_a_csv_downloads(live_server, page, artifacts)
     assert page.errors == []
 
 
+def test_a_click_on_a_day_of_active_learners_lists_them(live_server, page, artifacts):
+    log_in(page, live_server.url, live_server.teacher_email)
+    page.goto(f"{live_server.url}/reports/engagement?range=7")
+    page.wait_for_selector("#chart-engagement-actives.js-plotly-plot")
+    busy = page.evaluate(
+        "document.getElementById('chart-engagement-actives').data[0].y.findIndex(v => v > 0)"
+    )
+    points = page.locator("#chart-engagement-actives .scatterlayer .trace").first.locator(".points path")
+    point = points.nth(busy)
+    box = point.bounding_box()
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/reports/active/**")
+    assert page.locator("h1").inner_text().startswith("Learners active on ")
+    links = page.locator("#table-active-learners a[href*='/reports/learners/']")
+    assert links.count() >= 1
+    page.screenshot(path=str(artifacts / "drill-down.png"), full_page=True)
+    links.first.click()
+    page.wait_for_url("**/reports/learners/**")
+    assert page.errors == []
+
+
 @pytest.mark.parametrize("name", list(REPORTS))
 def test_each_report_draws_its_charts_with_data(live_server, page, artifacts, name):
     log_in(page, live_server.url, live_server.teacher_email)

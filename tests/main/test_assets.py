@@ -3,9 +3,9 @@ pages and CSVs compressed; the Plotly bundle holds every trace type the reports 
 
 import gzip
 import hashlib
+import json
 import os
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import brotli
@@ -15,10 +15,10 @@ from flask import url_for
 from tests.factories import make_teacher
 from tests.helpers import login
 from tests.reports import dataset, support
-from webapp.extensions import db
 from webapp.main import VENDOR_FILES
-from webapp.reports.registry import CHARTS, build
+from webapp.reports.registry import REPORTS
 
+FIGURE_JSON = re.compile(r'<script type="application/json" id="figure-[^"]+">(.*?)</script>', re.S)
 ASSET_URL = re.compile(r'(?:href|src)="(/(?:static|vendor)/[^"?]+)\?v=([0-9a-f]+)"')
 IMMUTABLE = "public, max-age=31536000, immutable"
 PLOTLY = VENDOR_FILES["plotly.min.js"]
@@ -123,13 +123,15 @@ def test_pages_and_csv_are_compressed_for_browsers_that_take_it(app, client, ses
 def test_the_plotly_bundle_draws_every_trace_type_the_reports_use(app, session):
     header = PLOTLY.read_text(encoding="utf-8")[:300]
     bundled = set(re.search(r"partial bundle: ([a-z0-9, ]+) \|", header).group(1).split(", "))
-    support.refreshed(session)
-    flt = support.span_filter(None, end=dataset.END + timedelta(days=1))
+    ds = support.refreshed(session)
+    teacher = support.client_for(app, ds.teacher_email)
+    contexts = {"learners": ds.learners["asha"], "active": dataset.START.isoformat()}
     used = set()
-    with app.test_request_context():
-        for report, charts in CHARTS.items():
-            for chart_id in charts:
-                chart = build(report, chart_id, db.session, flt)
-                used |= {trace.get("type", "scatter") for trace in chart.traces}
+    for key in REPORTS:
+        url = f"/reports/{key}/{contexts[key]}" if key in contexts else f"/reports/{key}"
+        status, html = support.get(teacher, "/" if key == "overview" else url, **support.RANGE)
+        assert status == 200, url
+        for figure in FIGURE_JSON.findall(html):
+            used |= {trace.get("type", "scatter") for trace in json.loads(figure)["data"]}
     assert "heatmap" in used
     assert used <= bundled, f"rebuild scripts/build-plotly.sh with {sorted(used - bundled)}"

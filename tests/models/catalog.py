@@ -80,6 +80,7 @@ CASES = [
     Case("RetentionCohort", M + "analytics.breakdowns", f.make_retention_cohort, analytics),
     Case("ChangeMark", M + "analytics.marks", f.make_change_mark, analytics),
     Case("LearnerRiskFlag", M + "analytics.risk", f.make_risk_flag, analytics),
+    Case("RiskEvaluation", M + "analytics.risk", f.make_risk_evaluation, analytics),
     Case("LearnerFeatureSnapshot", M + "analytics.ml_features", f.make_feature_snapshot, analytics),
     Case("ReportDefinition", M + "analytics.reports", f.make_report, analytics),
     Case("AuditEntry", M + "audit.log", f.make_audit_entry, audit),

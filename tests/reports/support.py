@@ -1,6 +1,7 @@
 """Helpers for the report tests: the dataset refreshed into rollups, signed-in clients, filters."""
 
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -8,16 +9,25 @@ from flask.testing import FlaskClient
 from tests.helpers import DEFAULT_PASSWORD, login
 from tests.reports import dataset
 from webapp.extensions import db
+from webapp.reports import registry
 from webapp.reports.filters import ReportFilter
+from webapp.reports.scope import Scope
 from webapp.services.analytics.rollups import refresh
 
 RANGE = {"from": dataset.START.isoformat(), "to": dataset.END.isoformat()}
 
 
+def refresh_dataset() -> None:
+    """Refresh the dataset's whole span, as a run on the day after AS_OF would (AS_OF complete)."""
+    refresh(
+        db.engine, dataset.START - timedelta(days=1), dataset.AS_OF, today=dataset.AS_OF + timedelta(days=1)
+    )
+
+
 def refreshed(session) -> dataset.Dataset:
-    """Build the hand-made dataset and refresh its rollups over its whole span."""
+    """Build the hand-made dataset and refresh its rollups, cohorts and flags over its whole span."""
     ds = dataset.build(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    refresh_dataset()
     return ds
 
 
@@ -30,10 +40,17 @@ def client_for(app: Flask, email: str) -> FlaskClient:
 
 
 def span_filter(
-    scope_group: int | None = None, start: date = dataset.START, end: date = dataset.END
-) -> ReportFilter:
-    """A filter over the dataset's span for one group (or the whole platform)."""
-    return ReportFilter(start=start, end=end, preset=None, group_id=scope_group)
+    scope_group: int | None = None, start: date = dataset.START, end: date = dataset.END,
+    last_complete: date = dataset.AS_OF,
+) -> ReportFilter:  # fmt: skip
+    """A filter over the dataset's span for one group (or the whole platform), as an operator has it."""
+    return ReportFilter(start=start, end=end, preset=None, scope=Scope.of(scope_group, None),
+                        last_complete=last_complete)  # fmt: skip
+
+
+def built(report: str, figure: str, session, flt: ReportFilter, ctx: dict[str, Any] | None = None):
+    """One figure of a report as the page builds it (call inside a request context)."""
+    return registry.build(registry.lookup(report), figure, session, flt, ctx or {})
 
 
 def get(client: FlaskClient, url: str, **args):

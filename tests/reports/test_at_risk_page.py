@@ -8,14 +8,17 @@ import pytest
 from tests import factories as f
 from tests.admin.support import staff_client
 from tests.reports import support
-from tests.reports.support import get
+from tests.reports.support import get, span_filter
 from tests.reports.test_learner_page import csv_rows, figures, flag
 from webapp.models import User
 from webapp.models.core.enums import GroupRole
-from webapp.reports import at_risk_queries as q
-from webapp.services.analytics.risk import RULES
+from webapp.reports.pages.at_risk import COLUMNS, figure_text
+from webapp.reports.queries import risk as q
+from webapp.reports.scope import Scope
 
 AS_OF = date(2024, 6, 30)
+SPAN = {"from": (AS_OF - timedelta(days=29)).isoformat(), "to": AS_OF.isoformat()}
+CSV_HEADER = [c.key for c in COLUMNS]
 
 
 @pytest.fixture
@@ -55,27 +58,44 @@ def test_sort_whitelist(raw, expected) -> None:
     assert q.parse_sort(raw) == expected
 
 
+def table(session, groups=None, sort="learner", desc=False, end=AS_OF, **ctx) -> dict:
+    """The flags table as the page reads it (every row), for one group or everyone."""
+    group = next(iter(groups)) if groups else None
+    flt = span_filter(group, AS_OF - timedelta(days=29), end, last_complete=AS_OF)
+    return q.flagged_on(session, flt, {"sort": sort, "desc": desc, "all_rows": True, **ctx})
+
+
 def test_latest_flags_only_sorted_by_learner(session, flags) -> None:
-    assert q.latest_as_of(session) == AS_OF
-    rows = q.flagged(session, AS_OF, None)
-    assert [(r["name"], r["rule"]) for r in rows] == [
+    found = table(session)
+    assert found["as_of"] == AS_OF
+    assert [(r[1], r[2]) for r in found["rows"]] == [
         ("ana", "went_quiet"),
         ("Bo", "focus_down"),
         ("cy", "focus_down"),
     ]
-    assert rows[0]["title"] == "Went quiet"
+
+
+def test_the_flags_are_those_of_the_latest_evaluation_up_to_the_range_end(session, flags) -> None:
+    found = table(session, end=AS_OF - timedelta(days=1))
+    assert found["as_of"] == AS_OF - timedelta(days=1)
+    assert [(r[1], r[2]) for r in found["rows"]] == [("cy", "went_quiet")]
+    assert table(session, end=AS_OF - timedelta(days=30))["as_of"] is None
 
 
 def test_sorting_by_value_both_ways(session, flags) -> None:
-    up = [r["name"] for r in q.flagged(session, AS_OF, None, "value")]
-    down = [r["name"] for r in q.flagged(session, AS_OF, None, "value", descending=True)]
+    up = [r[1] for r in table(session, sort="value")["rows"]]
+    down = [r[1] for r in table(session, sort="value", desc=True)["rows"]]
     assert up == ["cy", "Bo", "ana"]
     assert down == ["ana", "Bo", "cy"]
 
 
 def test_groups_scope_the_rows(session, flags) -> None:
-    assert {r["name"] for r in q.flagged(session, AS_OF, {flags["g1"]})} == {"ana", "Bo"}
-    assert q.flagged(session, AS_OF, set()) == []
+    assert {r[1] for r in table(session, {flags["g1"]})["rows"]} == {"ana", "Bo"}
+    empty = span_filter(None, AS_OF, AS_OF)
+    nobody = q.flagged_on(
+        session, empty.__class__(start=AS_OF, end=AS_OF, scope=Scope.of(None, set(), True)), {}
+    )
+    assert nobody["rows"] == []
 
 
 @pytest.mark.parametrize(
@@ -84,14 +104,15 @@ def test_groups_scope_the_rows(session, flags) -> None:
      ("streak_broken", 9, "9-day streak"), ("minutes_down", None, "-"), ("new_rule", 1.5, "1.5")],
 )  # fmt: skip
 def test_each_rule_says_what_its_figure_is(rule, value, text) -> None:
-    assert q.figure_text(rule, value) == text
+    assert figure_text(rule, value) == text
 
 
-def test_rule_counts_cover_every_documented_rule(session, flags) -> None:
-    counts = dict(q.rule_counts_of(session, AS_OF, None))
-    assert counts["Went quiet"] == 1
-    assert counts["Focus down"] == 2
-    assert counts["Streak broken"] == 0
+def test_rule_counts_cover_every_documented_rule_over_the_range(session, flags) -> None:
+    counts = dict(q.rule_counts(session, span_filter(None, AS_OF - timedelta(days=6), AS_OF), {}))
+    assert counts["went_quiet"] == 2  # ana as of the last day, cy the day before
+    assert counts["focus_down"] == 2
+    assert counts["streak_broken"] == 0
+    assert dict(q.rule_counts(session, span_filter(None, AS_OF, AS_OF), {}))["went_quiet"] == 1
 
 
 # The page ------------------------------------------------------------------------------
@@ -103,25 +124,27 @@ def _names(html: str) -> list[str]:
 
 def test_operator_sees_every_flag_and_the_rules_chart(app, session, flags) -> None:
     client, _ = staff_client(app, session, "operator")
-    status, html = get(client, "/reports/at-risk")
+    status, html = get(client, "/reports/at-risk", **SPAN)
     assert status == 200
     assert _names(html) == ["ana", "Bo", "cy"]
     assert "focus 30 vs 80 (-62%)" in html
-    (figure,) = figures(html).values()
+    figure = figures(html)["at-risk-rules"]
     assert dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True))["Focus down"] == 2
     assert ">-62%<" in html
 
 
 def test_teacher_sees_their_group_only(app, session, flags) -> None:
     client = support.client_for(app, flags["teacher"].email)
-    status, html = get(client, "/reports/at-risk")
+    status, html = get(client, "/reports/at-risk", **SPAN)
     assert status == 200
     assert _names(html) == ["ana", "Bo"]
-    _, rows = csv_rows(client, "/reports/at-risk.csv")
+    _, rows = csv_rows(client, "/reports/at-risk/table.csv", **SPAN)
     assert [r[1] for r in rows[1:]] == ["ana", "Bo"]
 
 
-@pytest.mark.parametrize("url", ["/reports/at-risk", "/reports/at-risk.csv", "/reports/at_risk/rules.csv"])
+@pytest.mark.parametrize(
+    "url", ["/reports/at-risk", "/reports/at-risk/table.csv", "/reports/at-risk/rules.csv"]
+)
 def test_teacher_gets_404_for_another_group(app, session, flags, url) -> None:
     client = support.client_for(app, flags["teacher"].email)
     assert get(client, url, group=flags["g2"])[0] == 404
@@ -132,17 +155,17 @@ def test_teacher_gets_404_for_another_group(app, session, flags, url) -> None:
 @pytest.mark.parametrize("sort", ["nope", "-", "value;drop", "__class__", "-password_hash"])
 def test_a_bad_sort_gives_the_default_order(app, session, flags, sort) -> None:
     client, _ = staff_client(app, session, "operator")
-    status, html = get(client, "/reports/at-risk", sort=sort)
+    status, html = get(client, "/reports/at-risk", **SPAN, sort=sort)
     assert status == 200
     assert _names(html) == ["ana", "Bo", "cy"]
 
 
 def test_sorting_by_a_column_and_the_csv_follows(app, session, flags) -> None:
     client, _ = staff_client(app, session, "operator")
-    assert _names(get(client, "/reports/at-risk", sort="-value")[1]) == ["ana", "Bo", "cy"]
-    assert _names(get(client, "/reports/at-risk", sort="value")[1]) == ["cy", "Bo", "ana"]
-    _, rows = csv_rows(client, "/reports/at-risk.csv", sort="value")
-    assert rows[0] == list(q.CSV_HEADER)
+    assert _names(get(client, "/reports/at-risk", **SPAN, sort="-value")[1]) == ["ana", "Bo", "cy"]
+    assert _names(get(client, "/reports/at-risk", **SPAN, sort="value")[1]) == ["cy", "Bo", "ana"]
+    _, rows = csv_rows(client, "/reports/at-risk/table.csv", **SPAN, sort="value")
+    assert rows[0] == CSV_HEADER
     assert [r[1] for r in rows[1:]] == ["cy", "Bo", "ana"]
 
 
@@ -150,59 +173,47 @@ def test_csv_neutralises_formula_names(app, session, flags) -> None:
     session.get(User, flags["ids"]["ana"]).display_name = "=cmd|' /C calc'!A0"
     session.commit()
     client, _ = staff_client(app, session, "operator")
-    _, rows = csv_rows(client, "/reports/at-risk.csv")
+    _, rows = csv_rows(client, "/reports/at-risk/table.csv", **SPAN)
     assert "'=cmd|' /C calc'!A0" in [r[1] for r in rows]
     assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
 
 
 def test_empty_state_before_any_flag(app, session) -> None:
     client, _ = staff_client(app, session, "operator")
-    status, html = get(client, "/reports/at-risk")
+    status, html = get(client, "/reports/at-risk", **SPAN)
     assert status == 200
-    assert "No learner is flagged" in html
+    assert "have not been evaluated" in html
     assert figures(html) == {}
-    assert csv_rows(client, "/reports/at-risk.csv")[1] == [list(q.CSV_HEADER)]
+    assert csv_rows(client, "/reports/at-risk/table.csv", **SPAN)[1] == [CSV_HEADER]
 
 
 def test_a_teacher_without_groups_sees_nobody(app, session, flags) -> None:
     client, _ = staff_client(app, session, "teacher")
-    status, html = get(client, "/reports/at-risk")
+    status, html = get(client, "/reports/at-risk", **SPAN)
     assert status == 200
     assert _names(html) == []
 
 
-def rule_counts(rows: list[dict]) -> list[tuple[str, int]]:
-    """(rule title, learners flagged) per documented rule, counted from the table's rows."""
-    counts = {rule: set() for rule in RULES}
-    for r in rows:
-        counts.setdefault(r["rule"], set()).add(r["user_id"])
-    return [(RULES.get(rule, (rule, ""))[0], len(users)) for rule, users in counts.items()]
-
-
-def test_rule_counts_in_sql_equal_the_counts_of_the_rows(session, flags) -> None:
-    for groups in (None, {flags["g1"]}, {flags["g2"]}, set()):
-        rows = q.flagged(session, AS_OF, groups)
-        assert q.rule_counts_of(session, AS_OF, groups) == rule_counts(rows)
-        assert q.count_flags(session, AS_OF, groups) == len(rows)
+def test_counts_per_day_count_each_learner_once(session, flags) -> None:
+    series = dict(q.series(session, span_filter(None, AS_OF - timedelta(days=2), AS_OF), {}))
+    assert series == {AS_OF - timedelta(days=1): 1, AS_OF: 3}  # a day with no evaluation is no point
 
 
 def test_the_table_is_paged_and_the_pager_keeps_the_sort(app, session, flags, monkeypatch) -> None:
-    from webapp.reports import at_risk
-
-    monkeypatch.setattr(at_risk, "PAGE_SIZE", 2)
+    monkeypatch.setattr(q, "PAGE_SIZE", 2)
     client, _ = staff_client(app, session, "operator")
-    status, html = get(client, "/reports/at-risk", sort="-value")
+    status, html = get(client, "/reports/at-risk", **SPAN, sort="-value")
     assert status == 200
     assert _names(html) == ["ana", "Bo"]
-    assert "3 flag(s)" in html
+    assert "3 flags" in html
     assert "Page 1 of 2" in html
     assert "page=2" in html
     assert "sort=-value" in html
-    assert _names(get(client, "/reports/at-risk", sort="-value", page=2)[1]) == ["cy"]
+    assert _names(get(client, "/reports/at-risk", **SPAN, sort="-value", page=2)[1]) == ["cy"]
     for page in ("0", "-3", "x", "99"):  # out of range or not a number: the nearest page
-        assert get(client, "/reports/at-risk", sort="-value", page=page)[0] == 200
-    assert _names(get(client, "/reports/at-risk", sort="-value", page="99")[1]) == ["cy"]
-    (figure,) = figures(html).values()
+        assert get(client, "/reports/at-risk", **SPAN, sort="-value", page=page)[0] == 200
+    assert _names(get(client, "/reports/at-risk", **SPAN, sort="-value", page="99")[1]) == ["cy"]
+    figure = figures(html)["at-risk-rules"]
     assert dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True))["Focus down"] == 2
-    _, rows = csv_rows(client, "/reports/at-risk.csv")
+    _, rows = csv_rows(client, "/reports/at-risk/table.csv", **SPAN)
     assert len(rows) == 4  # the CSV has every flag, not one page

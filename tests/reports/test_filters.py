@@ -3,10 +3,12 @@
 from datetime import date
 
 import pytest
+from sqlalchemy import column
 from werkzeug.datastructures import MultiDict
 
 from webapp.reports import registry
 from webapp.reports.filters import ReportFilter, parse_range
+from webapp.reports.scope import Scope
 from webapp.reports.views import code_spans
 
 TODAY = date(2024, 3, 31)
@@ -32,27 +34,63 @@ def test_ranges(args, expected):
 
 
 def test_to_args_round_trips():
-    flt = ReportFilter(start=date(2024, 1, 5), end=date(2024, 1, 9), preset=None, group_id=4)
+    flt = ReportFilter(start=date(2024, 1, 5), end=date(2024, 1, 9), preset=None, scope=Scope.of(4, None))
     assert flt.to_args() == {"from": "2024-01-05", "to": "2024-01-09", "group": "4"}
     assert flt.to_args(preset=7) == {"range": "7", "group": "4"}
     start, end, preset, _ = parse_range(MultiDict(flt.to_args()), TODAY)
     assert (start, end, preset) == (flt.start, flt.end, None)
 
 
-def test_results_are_cached_by_range_and_scope(monkeypatch):
+def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
+    flt = ReportFilter(start=date(2024, 3, 1), end=date(2024, 3, 30), preset=30, scope=Scope.of(None, None))
+    before = flt.previous()
+    assert (before.start, before.end, before.days) == (date(2024, 1, 31), date(2024, 2, 29), 30)
+
+
+def test_days_after_the_last_complete_one_are_partial():
+    flt = ReportFilter(start=date(2024, 3, 1), end=date(2024, 3, 10), last_complete=date(2024, 3, 8))
+    assert flt.partial_from == date(2024, 3, 9)
+    assert (
+        ReportFilter(
+            start=date(2024, 3, 1), end=date(2024, 3, 8), last_complete=date(2024, 3, 8)
+        ).partial_from
+        is None
+    )
+
+
+def test_results_are_cached_by_range_scope_and_context(monkeypatch):
     calls = []
     monkeypatch.setattr(
         registry, "cached", lambda ns, params, compute: calls.append((ns, params)) or compute()
     )
-    flt = ReportFilter(start=date(2024, 1, 5), end=date(2024, 1, 9), preset=None, group_id=4)
-    assert registry.fetch("engagement.actives", flt, lambda: [(1,)]) == [(1,)]
-    assert calls == [("engagement.actives", {"start": "2024-01-05", "end": "2024-01-09", "scope": "group:4"})]
+    flt = ReportFilter(start=date(2024, 1, 5), end=date(2024, 1, 9), preset=None, scope=Scope.of(4, None))
+    report = registry.lookup("engagement")
+    figure = registry.Figure("x", lambda s, f, c: [(1,)], lambda rows, f, c: None)
+    assert registry.rows_of(report, figure, None, flt, {"cache_key": "k"}) == [(1,)]
+    assert calls == [
+        (
+            "engagement.x",
+            {"start": "2024-01-05", "end": "2024-01-09", "scope": "group:4", "context": "k", "all": False},
+        )
+    ]
 
 
 def test_no_scope_reads_nothing(monkeypatch):
     monkeypatch.setattr(registry, "cached", lambda *a: pytest.fail("a teacher without groups reads nothing"))
-    flt = ReportFilter(start=TODAY, end=TODAY, no_groups=True)
-    assert registry.fetch("engagement.actives", flt, lambda: [(1,)]) == []
+    flt = ReportFilter(start=TODAY, end=TODAY, scope=Scope.of(None, set(), no_groups=True))
+    figure = registry.Figure("x", lambda s, f, c: [(1,)], lambda rows, f, c: None)
+    assert registry.rows_of(registry.lookup("engagement"), figure, None, flt, {}) == []
+
+
+@pytest.mark.parametrize(
+    ("group", "visible", "key", "restricts"),
+    [(None, None, "all", False), (4, None, "group:4", True), (4, {4, 5}, "group:4", True)],
+)
+def test_the_scope_says_which_rows_and_learners(group, visible, key, restricts):
+    scope = Scope.of(group, visible)
+    assert scope.key == key
+    assert scope.group_id == group
+    assert ("IN" in str(scope.restrict(column("user_id")))) is restricts
 
 
 def test_empty_messages_show_commands_as_code_and_escape_the_rest():

@@ -12,11 +12,10 @@ from tests.admin.support import staff_client
 from tests.reports import dataset, support
 from tests.reports.support import get
 from tests.reports.test_learner_page import csv_rows, figures
-from webapp.extensions import db
 from webapp.models import PointsTransaction, User
 from webapp.models.core.enums import GroupRole, PointsReason
-from webapp.reports import leaderboard_queries as q
-from webapp.services.analytics.rollups import refresh
+from webapp.reports.queries import leaderboard as q
+from webapp.reports.scope import Scope
 from webapp.services.leaderboards import snapshot_leaderboards
 
 TODAY = date(2024, 3, 13)  # a Wednesday
@@ -49,9 +48,17 @@ def board(session) -> dict:
     return {"id": row.id, "ids": {n: u.id for n, u in learners.items()}}
 
 
+def board_rows(
+    session, board_id: int, end: date = TODAY, group: int | None = None, visible=None
+) -> list[dict]:
+    """The table of the board's period holding end, as the page reads it."""
+    flt = support.span_filter(group, LAST_WEEK, end)
+    board = next(b for b in q.visible_boards(session, visible) if b["id"] == board_id)
+    return q.board_table(session, flt, {"board": board})
+
+
 def test_ties_share_a_rank_and_scores_equal_the_ledger(session, board) -> None:
-    assert q.current_period(session, board["id"]) == THIS_WEEK
-    rows = q.board_table(session, board["id"], THIS_WEEK, None)
+    rows = board_rows(session, board["id"])
     assert [(r["name"], r["rank"]) for r in rows] == [("a", 1), ("b", 2), ("c", 2), ("d", 4)]
     ledger: dict[int, int] = defaultdict(int)
     week = (datetime.combine(THIS_WEEK, time(), tzinfo=UTC), datetime.combine(TODAY, time(), tzinfo=UTC))
@@ -61,8 +68,15 @@ def test_ties_share_a_rank_and_scores_equal_the_ledger(session, board) -> None:
     assert {r["user_id"]: r["score"] for r in rows} == dict(ledger)
 
 
+def test_the_period_shown_is_the_one_holding_the_range_end(session, board) -> None:
+    last_week = board_rows(session, board["id"], end=LAST_WEEK + timedelta(days=3))
+    assert [(r["name"], r["score"]) for r in last_week] == [("d", 100), ("a", 20), ("b", 5)]
+    # A week with no snapshot (before any points) shows nobody, not an older week.
+    assert board_rows(session, board["id"], end=LAST_WEEK - timedelta(days=10)) == []
+
+
 def test_movement_since_last_period(session, board) -> None:
-    moves = {r["name"]: r["movement"]["label"] for r in q.board_table(session, board["id"], THIS_WEEK, None)}
+    moves = {r["name"]: r["movement"]["label"] for r in board_rows(session, board["id"])}
     assert moves == {"a": "▲ 1", "b": "▲ 1", "c": "new", "d": "▼ 3"}
 
 
@@ -76,7 +90,7 @@ def test_movement_kinds(rank, previous, kind) -> None:
 def test_badges_are_counted_per_learner(session, board) -> None:
     f.make_user_badge(session, user_id=board["ids"]["c"])
     f.make_user_badge(session, user_id=board["ids"]["c"])
-    rows = {r["name"]: r["badges"] for r in q.board_table(session, board["id"], THIS_WEEK, None)}
+    rows = {r["name"]: r["badges"] for r in board_rows(session, board["id"])}
     assert rows == {"a": 0, "b": 0, "c": 2, "d": 0}
 
 
@@ -94,25 +108,24 @@ def test_a_group_narrows_the_table_and_teachers_see_their_boards_only(session, b
     f.make_member(session, group=mine, user=f.make_teacher(session), role=GroupRole.TEACHER)
     own_board = f.make_leaderboard(session, study_group=mine)
     f.make_leaderboard(session, study_group=theirs)
-    rows = q.board_table(session, board["id"], THIS_WEEK, {mine.id})
+    rows = board_rows(session, board["id"], group=mine.id)
     assert [(r["name"], r["rank"]) for r in rows] == [("b", 2), ("d", 4)]  # global ranks kept
-    visible = {b["id"] for b in q.visible_boards(session, {mine.id})}
+    visible = {b["id"] for b in q.visible_boards(session, frozenset({mine.id}))}
     assert visible == {board["id"], own_board.id}
     assert len(q.visible_boards(session, None)) == 3
 
 
 def test_board_learners_and_reason_scope() -> None:
-    assert q.board_learners(4, 9) == {4}
-    assert q.board_learners(None, 9) == {9}
-    assert q.board_learners(None, None) is None
+    assert q.learners_of({"group_id": 4}, Scope.of(9, None)).group_ids == {4}
+    assert q.learners_of({"group_id": None}, Scope.of(9, None)).group_ids == {9}
+    assert q.learners_of({"group_id": None}, Scope.of(None, None)).group_ids is None
     assert q.reason_scope(4, "group:9") == "group:4"
     assert q.reason_scope(None, "all") == "all"
 
 
 def test_points_by_reason_sum_to_the_ledger(session) -> None:
-    data = dataset.build(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
-    oracle = dataset.Oracle(session)
+    data = support.refreshed(session)
+    oracle = dataset.oracle(session)
     start, end = date(2024, 1, 10), date(2024, 2, 5)
     for scope in ["all", f"group:{data.groups['g1']}"]:
         expected: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -120,10 +133,7 @@ def test_points_by_reason_sum_to_the_ledger(session) -> None:
             if start <= p["day"] <= end and scope in oracle.scopes[p["user"]]:
                 expected[p["reason"]][0] += p["amount"]
                 expected[p["reason"]][1] += 1
-        got = {
-            r["reason"]: [r["points"], r["transactions"]]
-            for r in q.points_by_reason(session, scope, start, end)
-        }
+        got = {reason: [points, n] for reason, points, n in q.points_by_reason(session, scope, start, end)}
         assert got == dict(expected)
         assert got, "the dataset has points in this range"
 
@@ -209,9 +219,7 @@ def test_points_by_reason_on_the_page_equal_the_rollup(app, session) -> None:
     _, rows = csv_rows(client, "/reports/leaderboard/1/reasons.csv", **support.RANGE)
     expected = q.points_by_reason(session, f"group:{data.groups['g1']}", dataset.START, dataset.END)
     assert "leaderboard-reasons" in figures(get(client, "/reports/leaderboard/1", **support.RANGE)[1])
-    assert [(r[0], int(r[1])) for r in rows[1:]] == [
-        (e["reason"].replace("_", " "), e["points"]) for e in expected
-    ]
+    assert [(r[0], int(r[1])) for r in rows[1:]] == [(e[0].replace("_", " "), e[1]) for e in expected]
     assert len(rows) > 1
 
 
@@ -224,7 +232,7 @@ def test_empty_states(app, session) -> None:
     session.commit()
     status, html = get(client, f"/reports/leaderboard/{board.id}")
     assert status == 200
-    assert "the board has no snapshot" in html
+    assert "Nobody shown here earned points on this board in this period yet." in html
     assert "None of this period" in html
     assert "No points were earned" in html
     assert figures(html) == {}

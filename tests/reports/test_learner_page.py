@@ -4,7 +4,6 @@ import csv
 import io
 import json
 import re
-import statistics
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -15,21 +14,30 @@ from tests import factories as f
 from tests.admin.support import staff_client
 from tests.reports import dataset, support
 from tests.reports.support import RANGE, get
-from webapp.extensions import db
-from webapp.models import LearnerRiskFlag
+from webapp.models import LearnerRiskFlag, RiskEvaluation
 from webapp.models.core.enums import FreezeStatus, Role
-from webapp.reports import learner_queries as q
-from webapp.services.analytics.rollups import refresh
+from webapp.reports.queries import learner as q
 
 END = date(2024, 6, 30)
 
 
 def flag(session, user_id: int, rule: str, as_of: date, detail: str = "idle 9 days", value=9.0):
-    """Store one fired risk rule."""
+    """Store one fired risk rule (and the evaluation of its day, as the refresh does)."""
     row = LearnerRiskFlag(as_of=as_of, user_id=user_id, rule=rule, value=value, detail=detail)
     session.add(row)
+    if session.get(RiskEvaluation, as_of) is None:
+        session.add(RiskEvaluation(as_of=as_of, learners_flagged=1))
     session.flush()
     return row
+
+
+def ctx_of(session, learner) -> dict:
+    """The learner page's context of a learner."""
+    return {"learner": q.learner(session, learner.id)}
+
+
+def span(start: date, end: date):
+    return support.span_filter(None, start, end, last_complete=end)
 
 
 def test_only_learners_are_learners(session) -> None:
@@ -50,7 +58,7 @@ def test_streak_calendar_marks_active_days_and_used_freezes(session) -> None:
     f.make_streak_freeze(session, user=pupil, status=FreezeStatus.USED, used_on=END - timedelta(days=2))
     f.make_streak_freeze(session, user=pupil, status=FreezeStatus.EQUIPPED)
     f.make_streak_activity(session, day=END)  # someone else's day
-    days = q.streak_days(session, pupil.id, END)
+    days = dict(q.streak_days(session, span(END, END), ctx_of(session, pupil)))
     assert days == {
         END: "active",
         END - timedelta(days=1): "active",
@@ -59,22 +67,27 @@ def test_streak_calendar_marks_active_days_and_used_freezes(session) -> None:
     }
 
 
-def test_quiz_history_uses_the_learners_local_days(session) -> None:
+def test_quiz_history_lists_submitted_attempts_on_the_local_day_submitted(session) -> None:
     pupil = f.make_learner(session, timezone="Asia/Kolkata")
-    # 18:40 UTC on the 9th is 00:10 on the 10th in India.
+    # Started 23:50 on the 9th in India, submitted 00:10 on the 10th: 30 of 50.
     f.make_quiz_attempt(
-        session, user=pupil, started_at=datetime(2024, 1, 9, 18, 40, tzinfo=UTC), score=30, max_score=50
+        session, user=pupil, started_at=datetime(2024, 1, 9, 18, 20, tzinfo=UTC),
+        submitted_at=datetime(2024, 1, 9, 18, 40, tzinfo=UTC), score=30, max_score=50,
+    )  # fmt: skip
+    # Started on the 10th and abandoned with a partial score: never listed.
+    f.make_quiz_attempt(
+        session, user=pupil, started_at=datetime(2024, 1, 10, 5, tzinfo=UTC), submitted_at=None, score=5
     )
-    assert q.quiz_history(session, pupil.id, pupil.timezone, date(2024, 1, 9), date(2024, 1, 9)) == []
-    (row,) = q.quiz_history(session, pupil.id, pupil.timezone, date(2024, 1, 10), date(2024, 1, 10))
-    assert row["percent"] == 60.0
-    assert row["started_at"] == datetime(2024, 1, 10, 0, 10)
+    ctx = ctx_of(session, pupil)
+    assert q.quiz_history(session, span(date(2024, 1, 9), date(2024, 1, 9)), ctx) == []
+    (row,) = q.quiz_history(session, span(date(2024, 1, 10), date(2024, 1, 10)), ctx)
+    assert row[2] == 60.0
+    assert row[0] == datetime(2024, 1, 10, 0, 10)
 
 
 def test_focus_trend_matches_the_raw_sessions(session) -> None:
-    data = dataset.build(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
-    oracle = dataset.Oracle(session)
+    data = support.refreshed(session)
+    oracle = dataset.oracle(session)
     asha = data.learners["asha"]
     focus, minutes = defaultdict(list), defaultdict(float)
     for s in oracle.sessions:
@@ -82,40 +95,43 @@ def test_focus_trend_matches_the_raw_sessions(session) -> None:
             minutes[s["day"]] += s["minutes"]
             if s["focus"] is not None:
                 focus[s["day"]].append(s["focus"])
-    rows = q.focus_trend(session, asha, dataset.START, dataset.END)
-    assert [r["day"] for r in rows] == sorted(d for d in minutes if dataset.START <= d <= dataset.END)
-    for r in rows:
-        expected = round(statistics.mean(focus[r["day"]]), 1) if focus[r["day"]] else None
-        assert r["avg_focus"] == expected
-        assert r["minutes"] == round(minutes[r["day"]], 1)
+    ctx = {"learner": q.learner(session, asha)}
+    rows = q.focus_trend(session, span(dataset.START, dataset.END), ctx)
+    assert [r[0] for r in rows] == sorted(d for d in minutes if dataset.START <= d <= dataset.END)
+    for day, focus_sum, focus_n, _sessions, mins in rows:
+        assert focus_n == len(focus[day])
+        assert focus_sum == pytest.approx(sum(focus[day]))
+        assert mins == pytest.approx(minutes[day])
 
 
-def test_risk_reasons_come_from_the_latest_evaluation(session) -> None:
+def test_risk_reasons_come_from_the_latest_evaluation_up_to_the_range_end(session) -> None:
     pupil, other = f.make_learner(session), f.make_learner(session)
     flag(session, pupil.id, "went_quiet", END - timedelta(days=1))
-    flag(session, pupil.id, "streak_broken", END, detail="9-day streak ended on 2024-06-28")
+    flag(session, pupil.id, "streak_broken", END, detail="9-day streak lost on 2024-06-28")
     flag(session, other.id, "focus_down", END)
-    as_of, reasons = q.risk_reasons(session, pupil.id)
-    assert as_of == END
-    assert [(r["rule"], r["title"], r["detail"]) for r in reasons] == [
-        ("streak_broken", "Streak broken", "9-day streak ended on 2024-06-28")
-    ]
-    assert q.risk_reasons(session, f.make_learner(session).id)[1] == []
+    found = q.risk_reasons(session, span(END - timedelta(days=6), END), ctx_of(session, pupil))
+    assert found == {"as_of": END, "rows": [("streak_broken", 9.0, "9-day streak lost on 2024-06-28")]}
+    earlier = q.risk_reasons(
+        session, span(END - timedelta(days=6), END - timedelta(days=1)), ctx_of(session, pupil)
+    )
+    assert [r[0] for r in earlier["rows"]] == ["went_quiet"]
+    assert q.risk_reasons(session, span(END, END), ctx_of(session, f.make_learner(session)))["rows"] == []
 
 
 def test_points_badges_mastery_and_profile_default_to_nothing(session) -> None:
     pupil = f.make_learner(session)
-    assert q.points_and_streak(session, pupil.id)["balance"] == 0
-    assert q.badges(session, pupil.id) == []
-    assert q.masteries(session, pupil.id) == []
-    assert q.engagement_profile(session, pupil.id) is None
+    ctx, flt = ctx_of(session, pupil), span(END, END)
+    assert q.summary(session, flt, ctx)["balance"] == 0
+    assert q.badges(session, flt, ctx) == []
+    assert q.masteries(session, flt, ctx) == []
+    assert q.engagement_profile(session, flt, ctx) is None
     f.make_user_points(session, user=pupil, balance=70, lifetime_earned=90)
     f.make_mastery(session, user=pupil, mastery=0.8, skill=f.make_skill(session, name="Fractions"))
     f.make_mastery(session, user=pupil, mastery=0.2, skill=f.make_skill(session, name="Decimals"))
     f.make_user_badge(session, user=pupil, badge=f.make_badge(session, name="Week one"))
-    assert q.points_and_streak(session, pupil.id)["balance"] == 70
-    assert [m["skill"] for m in q.masteries(session, pupil.id)] == ["Decimals", "Fractions"]
-    assert [b["name"] for b in q.badges(session, pupil.id)] == ["Week one"]
+    assert q.summary(session, flt, ctx)["balance"] == 70
+    assert [m[0] for m in q.masteries(session, flt, ctx)] == ["Decimals", "Fractions"]
+    assert [b[0] for b in q.badges(session, flt, ctx)] == ["Week one"]
     assert q.learner(session, f.make_user(session, Role.ADMIN).id) is None
 
 
@@ -138,11 +154,15 @@ def csv_rows(client, url: str, **args) -> tuple[int, list[list[str]]]:
     return status, list(csv.reader(io.StringIO(text))) if status == 200 else []
 
 
+LATER = dataset.AS_OF + timedelta(days=1)
+TO_LATER = {"from": dataset.START.isoformat(), "to": LATER.isoformat()}
+
+
 @pytest.fixture
 def ds(session) -> dataset.Dataset:
-    """The dataset with rollups and risk flags, and a risk flag of asha."""
+    """The dataset with rollups and risk flags, and a risk flag of asha on a later day."""
     data = support.refreshed(session)
-    flag(session, data.learners["asha"], "went_quiet", dataset.END + timedelta(days=2), "idle 8 days", 8)
+    flag(session, data.learners["asha"], "went_quiet", LATER, "idle 8 days", 8)
     session.commit()
     return data
 
@@ -151,17 +171,25 @@ def test_operator_sees_every_chart_of_a_learner(app, session, ds) -> None:
     client, _ = staff_client(app, session, "operator")
     status, html = get(client, f"/reports/learners/{ds.learners['dev']}", **RANGE)
     assert status == 200
-    assert set(figures(html)) == {"learner-calendar", "learner-mastery", "learner-quizzes", "learner-focus"}
+    assert set(figures(html)) == {
+        "learners-calendar",
+        "learners-mastery",
+        "learners-quizzes",
+        "learners-focus",
+    }
     assert "Dev" in html
 
 
 def test_teacher_sees_their_learner_and_why_they_are_at_risk(app, session, ds) -> None:
     client = support.client_for(app, ds.teacher_email)
-    status, html = get(client, f"/reports/learners/{ds.learners['asha']}", **RANGE)
+    status, html = get(client, f"/reports/learners/{ds.learners['asha']}", **TO_LATER)
     assert status == 200
     assert "Went quiet" in html
     assert "idle 8 days" in html
+    assert f"as of {LATER.isoformat()}" in html
     assert len(figures(html)) == 4
+    _, html = get(client, f"/reports/learners/{ds.learners['asha']}", **RANGE)  # as of the range's end
+    assert "idle 8 days" not in html
 
 
 @pytest.mark.parametrize("who", ["chen", "dev", "ema"])
@@ -190,12 +218,12 @@ def test_each_csv_is_exactly_its_chart(app, session, ds) -> None:
     assert calendar[0] == ["day", "state"]
     assert len(calendar) == 1 + 365
     assert calendar[-1][0] == dataset.END.isoformat()
-    cells = sum(v is not None for row in found["learner-calendar"]["data"][0]["z"] for v in row)
+    cells = sum(v is not None for row in found["learners-calendar"]["data"][0]["z"] for v in row)
     assert cells == 365
     _, focus = csv_rows(client, f"{url}/focus.csv", **RANGE)
-    assert [r[0] for r in focus[1:]] == found["learner-focus"]["data"][0]["x"]
+    assert [r[0] for r in focus[1:]] == found["learners-focus"]["data"][0]["x"]
     _, quizzes = csv_rows(client, f"{url}/quizzes.csv", **RANGE)
-    assert [float(r[2]) for r in quizzes[1:]] == found["learner-quizzes"]["data"][0]["y"]
+    assert [float(r[2]) for r in quizzes[1:]] == found["learners-quizzes"]["data"][0]["y"]
 
 
 def test_an_inactive_learner_gets_empty_states(app, session) -> None:
@@ -205,8 +233,8 @@ def test_an_inactive_learner_gets_empty_states(app, session) -> None:
     status, html = get(client, f"/reports/learners/{pupil.id}")
     assert status == 200
     assert figures(html) == {}
-    for message in ("No streak day", "No skill mastery yet", "No quiz attempts", "No learning sessions"):
+    for message in ("No streak day", "No skill mastery yet", "No quiz submitted", "No learning sessions"):
         assert message in html
-    assert "have not been evaluated yet" in html
+    assert "have not been evaluated" in html
     status, rows = csv_rows(client, f"/reports/learners/{pupil.id}/mastery.csv")
     assert rows == [["skill", "subject", "mastery", "attempts"]]

@@ -1,8 +1,10 @@
 """Report pages render for each staff role, with charts, empty states and filter messages."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from markupsafe import escape
+from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.admin.support import staff_client
@@ -10,8 +12,10 @@ from tests.reports import support
 from tests.reports.support import RANGE, get
 from webapp.models.analytics.metrics import DailyMetric
 from webapp.models.core.enums import GroupRole
+from webapp.reports import views
+from webapp.reports.definitions import DEFINITIONS
 
-PAGES = ["/", "/reports/engagement", "/reports/attention"]
+PAGES = ["/", "/reports/engagement", "/reports/attention", "/reports/leaderboard", "/reports/at-risk"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -23,11 +27,13 @@ def test_anonymous_is_sent_to_login(client, url):
 
 @pytest.mark.parametrize("url", PAGES)
 @pytest.mark.parametrize("role", ["operator", "admin"])
-def test_empty_database_shows_what_is_missing(app, session, url, role):
+def test_empty_database_says_so_in_a_teachers_words(app, session, url, role):
     client, _ = staff_client(app, session, role)
     status, html = get(client, url)
     assert status == 200
-    assert "analytics refresh" in html
+    assert "report-empty" in html
+    assert "No data yet: the figures appear after the first refresh" in html
+    assert "flask" not in html  # no command line on a teacher's page
     assert "report-chart" not in html
 
 
@@ -41,7 +47,7 @@ def test_teacher_without_groups_is_told_so(app, session):
 def test_teacher_sees_charts_of_their_group(app, session):
     ds = support.refreshed(session)
     client = support.client_for(app, ds.teacher_email)
-    for url in PAGES:
+    for url in PAGES[:3]:
         status, html = get(client, url, **RANGE)
         assert status == 200
         assert 'class="report-chart"' in html
@@ -53,7 +59,7 @@ def test_teacher_sees_charts_of_their_group(app, session):
 def test_operator_sees_every_group(app, session):
     ds = support.refreshed(session)
     client, _ = staff_client(app, session, "operator")
-    for url in PAGES:
+    for url in PAGES[:3]:
         status, html = get(client, url, **RANGE)
         assert status == 200
         assert 'class="report-chart"' in html
@@ -123,3 +129,70 @@ def test_teacher_of_two_groups_starts_on_the_first_and_may_switch(app, session):
     status, html = get(client, "/reports/engagement", group=second.id)
     assert status == 200
     assert f'<option value="{second.id}" selected>Class 8B</option>' in html
+
+
+def test_every_page_says_when_its_data_was_refreshed(app, session):
+    ds = support.refreshed(session)
+    client, _ = staff_client(app, session, "operator")
+    refreshed_at = session.scalar(select(func.max(DailyMetric.computed_at)))
+    urls = [*PAGES, f"/reports/learners/{ds.learners['asha']}", "/reports/active/2024-01-10"]
+    for url in urls:
+        status, html = get(client, url, **RANGE)
+        assert status == 200, url
+        assert f"Data as of {refreshed_at:%Y-%m-%d %H:%M} UTC (the last refresh)" in html, url
+
+
+def test_every_chart_says_what_it_means_beside_it(app, session):
+    support.refreshed(session)
+    client, _ = staff_client(app, session, "operator")
+    _, html = get(client, "/reports/engagement", **RANGE)
+    for term in ("active", "actives", "stickiness", "sessions", "heatmap", "retention", "retention_marks"):
+        assert str(escape(DEFINITIONS[term])) in html, term
+    _, html = get(client, "/reports/attention", **RANGE)
+    for term in ("focus_score", "attention_span", "interruptions"):
+        assert str(escape(DEFINITIONS[term])) in html, term
+
+
+def test_presets_end_on_the_last_complete_day(app, session, monkeypatch):
+    client, _ = staff_client(app, session, "operator")
+    f.make_learner(session, timezone="America/Los_Angeles")
+    f.make_learner(session, timezone="Asia/Kolkata")
+    session.commit()
+    # 05:00 UTC on 10 March: the 10th has begun in Kolkata, the 9th is not over in Los Angeles.
+    monkeypatch.setattr(views, "datetime", _Frozen(datetime(2024, 3, 10, 5, 0, tzinfo=UTC)))
+    status, html = get(client, "/reports/engagement", range="7")
+    assert status == 200
+    assert "2024-03-02 to 2024-03-08 (7 days" in html
+
+
+class _Frozen:
+    """A stand-in for datetime whose now() is fixed."""
+
+    def __init__(self, moment: datetime) -> None:
+        self.moment = moment
+
+    def now(self, tz=None):
+        return self.moment
+
+
+def test_a_custom_range_ending_today_says_its_last_days_are_partial(app, session):
+    support.refreshed(session)
+    client, _ = staff_client(app, session, "operator")
+    today = datetime.now(UTC).date()
+    span = {"from": (today - timedelta(days=10)).isoformat(), "to": today.isoformat()}
+    status, html = get(client, "/reports/engagement", **span)
+    assert status == 200
+    assert str(escape(DEFINITIONS["partial"])) in html
+    _, html = get(client, "/reports/engagement", **RANGE)
+    assert str(escape(DEFINITIONS["partial"])) not in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/reports/at-risk/5", "/reports/engagement/2024-01-10", "/reports/learners",
+     "/reports/active/2024-13-45", "/reports/nope", "/reports/leaderboard/99999999999",
+     "/reports/engagement/2024-01-10/actives.csv"],
+)  # fmt: skip
+def test_a_context_a_report_does_not_take_or_a_missing_one_is_404(app, session, url):
+    client, _ = staff_client(app, session, "operator")
+    assert get(client, url)[0] == 404

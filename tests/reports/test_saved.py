@@ -4,7 +4,6 @@ from tests import factories as f
 from tests.admin.support import staff_client, token
 from tests.reports.support import get
 from webapp.models.analytics.reports import ReportDefinition
-from webapp.models.core.enums import ReportType
 
 
 def _save(client, **form):
@@ -32,7 +31,7 @@ def test_saving_stores_the_filter_and_lists_it(app, session):
     assert status == 302
     assert location.startswith("/reports/engagement?")
     view = session.query(ReportDefinition).one()
-    assert (view.owner_id, view.report_type) == (user.id, ReportType.ENGAGEMENT)
+    assert (view.owner_id, view.report_type) == (user.id, "engagement")
     assert view.filters == {"range": "7", "group": str(group.id)}
     for page in ("/reports/saved", "/"):
         status, html = get(client, page)
@@ -79,4 +78,36 @@ def test_unknown_report_or_missing_name_saves_nothing(app, session):
     csrf = token(client, "/reports/engagement")
     assert _save(client, csrf_token=csrf, name="X", report="nope")[0] == 302
     assert _save(client, csrf_token=csrf, name="  ", report="engagement")[0] == 302
+    assert session.query(ReportDefinition).count() == 0
+
+
+def test_a_view_of_a_board_keeps_the_board(app, session):
+    board = f.make_leaderboard(session, name="Weekly stars")
+    session.commit()
+    client, _ = staff_client(app, session, "operator")
+    csrf = token(client, f"/reports/leaderboard/{board.id}")
+    form = {"name": "Stars", "report": "leaderboard", "context": str(board.id), "range": "7"}
+    status, location = _save(client, csrf_token=csrf, **form)
+    assert status == 302
+    assert location.startswith(f"/reports/leaderboard/{board.id}?")
+    view = session.query(ReportDefinition).one()
+    assert (view.report_type, view.filters) == ("leaderboard", {"range": "7", "context": str(board.id)})
+    _, html = get(client, "/reports/saved")
+    assert f"/reports/leaderboard/{board.id}?range=7" in html
+
+
+def test_a_view_saved_under_an_earlier_key_still_opens(app, session):
+    client, user = staff_client(app, session, "operator")
+    f.make_report(session, owner=user, name="Old risk view", report_type="at_risk", filters={"range": "7"})
+    session.commit()
+    _, html = get(client, "/reports/saved")
+    assert "/reports/at-risk?range=7" in html
+
+
+def test_a_board_the_user_may_not_see_cannot_be_saved(app, session):
+    board = f.make_leaderboard(session, study_group=f.make_group(session))
+    client, _ = staff_client(app, session, "teacher")
+    csrf = token(client, "/reports/engagement")
+    status, _ = _save(client, csrf_token=csrf, name="Theirs", report="leaderboard", context=str(board.id))
+    assert status == 404
     assert session.query(ReportDefinition).count() == 0

@@ -6,11 +6,18 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.reports import dataset
+from tests.reports import dataset, support
 from webapp.extensions import db
-from webapp.models import DailyMetric, HourlyMetric, LearnerDay, LearningSession
+from webapp.models import (
+    DailyMetric,
+    HourlyMetric,
+    LearnerDay,
+    LearningSession,
+    RetentionCohort,
+    RiskEvaluation,
+)
 from webapp.models.analytics import ContentTypeMetric, PointsReasonMetric
-from webapp.services.analytics.rollups import chunks, refresh
+from webapp.services.analytics.rollups import RISK_HISTORY_DAYS, chunks, refresh
 
 FIGURES = [
     c.name
@@ -23,7 +30,7 @@ FIGURES = [
 def data(session) -> dataset.Dataset:
     """The dataset, refreshed over its whole span."""
     ds = dataset.build(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    support.refresh_dataset()
     session.expire_all()
     return ds
 
@@ -36,13 +43,13 @@ def _same(a, b) -> bool:
 
 def _days():
     day = dataset.START - timedelta(days=1)
-    while day <= dataset.END + timedelta(days=1):
+    while day <= dataset.AS_OF:
         yield day
         day += timedelta(days=1)
 
 
 def test_every_daily_figure_matches_the_raw_rows(session, data):
-    oracle = dataset.Oracle(session)
+    oracle = dataset.oracle(session)
     scopes = ["all", *(f"group:{gid}" for gid in data.groups.values())]
     rows = {(m.day, m.scope): m for m in session.scalars(select(DailyMetric))}
     assert len(rows) == len(list(_days())) * len(scopes)
@@ -77,7 +84,7 @@ def test_known_answers_around_local_midnight(session, data):
 
 
 def test_hourly_and_breakdowns_match_the_raw_rows(session, data):
-    oracle = dataset.Oracle(session)
+    oracle = dataset.oracle(session)
     hourly = {}
     for r in oracle.sessions:
         for scope in oracle.scopes[r["user"]]:
@@ -124,7 +131,7 @@ def _snapshot(session) -> dict:
 
 def test_refresh_twice_gives_identical_rows(session, data):
     before = _snapshot(session)
-    refresh(db.engine, dataset.START - timedelta(days=1), dataset.END + timedelta(days=1))
+    support.refresh_dataset()
     assert _snapshot(session) == before
 
 
@@ -137,7 +144,7 @@ def test_late_data_is_picked_up_by_a_later_refresh(session, data):
     sessions_before = before.sessions
     dataset._session(session, learner, dataset._utc(2024, 2, 14, 12), 15, 50.0)
     session.commit()
-    refresh(db.engine, day, day)
+    refresh(db.engine, day, day, today=dataset.AS_OF + timedelta(days=1))
     session.expire_all()
     after = session.scalars(
         select(DailyMetric).where(DailyMetric.day == day, DailyMetric.scope == "all")
@@ -173,3 +180,33 @@ def test_cli_refresh_reports_progress_and_rate(runner, session):
     assert result.exit_code == 0, result.output
     assert "rows/s" in result.output
     assert "2024-01-08..2024-01-12" in result.output
+
+
+def test_cohorts_and_flags_are_evaluated_once_per_complete_day(session):
+    dataset.build(session)
+    today = dataset.AS_OF + timedelta(days=1)
+    first = refresh(db.engine, today=today)
+    assert (first.as_of, first.evaluated_days) == (dataset.AS_OF, RISK_HISTORY_DAYS)
+
+    def stamps() -> tuple[dict, set]:
+        session.expire_all()
+        flags = {e.as_of: e.computed_at for e in session.scalars(select(RiskEvaluation))}
+        cohorts = {
+            (c.cohort_week, c.week_offset, c.computed_at, c.as_of)
+            for c in session.scalars(select(RetentionCohort))
+        }
+        return flags, cohorts
+
+    before = stamps()
+    again = refresh(db.engine, today=today)  # the next 15-minute run, the same day
+    assert again.evaluated_days == 0
+    assert stamps() == before
+    job = refresh(
+        db.engine, days=[dataset.END - timedelta(days=3)], today=today
+    )  # late data marked by ingest
+    assert (job.days, job.evaluated_days) == (1, 0)
+    next_day = refresh(db.engine, today=today + timedelta(days=1))
+    assert next_day.evaluated_days == 1
+    flags, cohorts = stamps()
+    assert max(flags) == dataset.AS_OF + timedelta(days=1)
+    assert {c[3] for c in cohorts} == {dataset.AS_OF + timedelta(days=1)}

@@ -32,3 +32,16 @@ def test_analytics_refresh_invalidates_cached_reports(caching_app):
     assert generation() != before
     cached("overview", {"groups": None}, lambda: calls.append(1))
     assert len(calls) == 2
+
+
+def test_the_refresh_service_itself_invalidates_cached_reports(caching_app):
+    """Whoever runs a refresh (the command, a job, a test), the pages read its rollups next."""
+    from webapp.services.analytics.rollups import refresh
+
+    calls = []
+    cached("overview", {"groups": None}, lambda: calls.append(1))
+    before = generation()
+    refresh(db.engine)
+    assert generation() != before
+    cached("overview", {"groups": None}, lambda: calls.append(1))
+    assert len(calls) == 2

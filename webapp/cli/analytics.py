@@ -7,7 +7,6 @@ import click
 from flask.cli import with_appcontext
 
 from webapp.extensions import db
-from webapp.services.cache import invalidate_reports
 
 
 def _date(_ctx, _param, value: str | None) -> date | None:
@@ -29,13 +28,12 @@ def analytics() -> None:
 @click.option("--to", "end", callback=_date, help="Last local day (YYYY-MM-DD); default today (UTC).")
 @with_appcontext
 def refresh_command(start: date | None, end: date | None) -> None:
-    """Recompute the rollups (default: the last days and every missing day)."""
+    """Recompute the rollups (default: the last days and every missing day), then cohorts and flags."""
     from webapp.services.analytics.rollups import refresh
 
     if start and end and start > end:
         raise click.BadParameter("--from is after --to")
     stats = refresh(db.engine, start, end, progress=click.echo)
-    invalidate_reports()
     click.echo(
         f"refreshed {stats.days} day(s) in {stats.chunks} chunk(s): {stats.rows:,} rows in "
         f"{stats.seconds:.2f} s ({stats.rows_per_second:,.0f} rows/s)"

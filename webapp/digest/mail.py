@@ -55,11 +55,11 @@ def render_digest(teacher: User, monday: date, sections: list) -> tuple[str, str
     week = {"from": first.isoformat(), "to": last.isoformat()}
     links = {
         s.group_id: {
-            "overview": url_for("reports.overview", group=s.group_id, _external=True, **week),
-            "at_risk": url_for("reports.at_risk", group=s.group_id, _external=True),
+            "overview": url_for("reports.page", key="overview", group=s.group_id, _external=True, **week),
+            "at_risk": url_for("reports.page", key="at-risk", group=s.group_id, _external=True),
             "learners": {
-                learner["user_id"]: url_for("reports.learner", learner_id=learner["user_id"], _external=True)
-                for learner in s.newly_at_risk
+                uid: url_for("reports.page", key="learners", context=uid, _external=True)
+                for uid in (learner["user_id"] for learner in s.newly_at_risk)
             },
         }
         for s in sections

@@ -16,6 +16,7 @@ from webapp.models.analytics import (
     PointsReasonMetric,
     ReportDefinition,
     RetentionCohort,
+    RiskEvaluation,
 )
 from webapp.models.audit import AuditEntry
 from webapp.models.core import Base, metadata
@@ -94,6 +95,7 @@ __all__ = [
     "QuizAttempt",
     "ReportDefinition",
     "RetentionCohort",
+    "RiskEvaluation",
     "SessionEvent",
     "Skill",
     "SkillMastery",

@@ -3,6 +3,8 @@
 The state lives in the query string (`range`, `from`, `to`, `group`), so a view
 can be bookmarked, shared and saved. Bad dates never fail a page: they give a
 message and the default range. A group outside the user's groups is a 404.
+Preset ranges end on the last complete day (`webapp.services.analytics.asof`): the
+rollups of a later day hold only part of it, and charts draw such days as partial.
 
 Teachers and groups: a teacher always looks at exactly one of their groups.
 With no `group` in the URL the first of their groups (by name) is chosen; there
@@ -10,10 +12,11 @@ is no "all my groups" view, because per-group rows cannot be summed (a learner
 in two of the teacher's groups would count twice, and distinct counts such as
 weekly actives do not add up). A teacher with no group gets `scope = None`,
 which every query answers with no rows. Operators and admins may pick any group
-or none ("all": the platform-wide rollups).
+or none ("all": the platform-wide rollups). The filter carries the request's Scope
+(webapp.reports.scope), worked out once here.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -24,7 +27,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.auth.access import visible_group_ids
 from webapp.models import StudyGroup, User
-from webapp.models.analytics.metrics import PLATFORM_SCOPE, group_scope
+from webapp.reports.scope import Scope
 
 PRESETS = (7, 30, 90)
 DEFAULT_PRESET = 30
@@ -38,24 +41,44 @@ class ReportFilter:
     start: date
     end: date
     preset: int | None = DEFAULT_PRESET
-    group_id: int | None = None
-    # Groups the user may pick, as (id, name); all_allowed: "all groups" may be picked.
+    scope: Scope = field(default_factory=lambda: Scope.of(None, None))
+    # The last day complete for every learner: later days of the range are drawn as partial.
+    last_complete: date | None = None
+    # Groups the user may pick, as (id, name).
     group_choices: tuple[tuple[int, str], ...] = ()
-    all_allowed: bool = True
-    no_groups: bool = False
     errors: tuple[str, ...] = field(default=(), compare=False)
 
     @property
-    def scope(self) -> str | None:
-        """The rollup scope: "all", "group:<id>", or None (a teacher without groups: no data)."""
-        if self.group_id is not None:
-            return group_scope(self.group_id)
-        return None if self.no_groups else PLATFORM_SCOPE
+    def group_id(self) -> int | None:
+        """The group chosen in the filter bar (None: all groups, or none to choose)."""
+        return self.scope.group_id
+
+    @property
+    def no_groups(self) -> bool:
+        """Whether the user is a teacher without any group (nothing to show)."""
+        return self.scope.is_empty
+
+    @property
+    def all_allowed(self) -> bool:
+        """Whether "all groups" may be picked (operators and admins)."""
+        return self.scope.visible is None
 
     @property
     def days(self) -> int:
         """How many days the range holds."""
         return (self.end - self.start).days + 1
+
+    @property
+    def partial_from(self) -> date | None:
+        """The first day of the range that is not complete yet (None: every day is)."""
+        if self.last_complete is None or self.end <= self.last_complete:
+            return None
+        return max(self.start, self.last_complete + timedelta(days=1))
+
+    def previous(self) -> "ReportFilter":
+        """The period of equal length just before this one (for KPI changes)."""
+        shift = timedelta(days=self.days)
+        return replace(self, start=self.start - shift, end=self.end - shift, preset=None, errors=())
 
     def to_args(self, **changes: Any) -> dict[str, str]:
         """Return the query-string arguments of this filter (with changes), for url_for."""
@@ -73,7 +96,7 @@ class ReportFilter:
 
     def cache_params(self) -> dict[str, Any]:
         """What a cached query result depends on."""
-        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "scope": self.scope}
+        return {"start": self.start.isoformat(), "end": self.end.isoformat(), "scope": self.scope.key}
 
 
 def _parse_day(text: str | None) -> date | None:
@@ -84,7 +107,10 @@ def _parse_day(text: str | None) -> date | None:
 
 
 def parse_range(args: MultiDict, today: date) -> tuple[date, date, int | None, list[str]]:
-    """Return (start, end, preset, errors) from `range` or `from`/`to`; bad input gives the default."""
+    """Return (start, end, preset, errors) from `range` or `from`/`to`; bad input gives the default.
+
+    Presets end on `today`: the caller passes the last complete day.
+    """
     errors: list[str] = []
     raw_from, raw_to = args.get("from"), args.get("to")
     if raw_from or raw_to:
@@ -117,9 +143,9 @@ def _group_choices(session: Session, visible: set[int] | None) -> tuple[tuple[in
     return tuple((gid, name) for gid, name in session.execute(stmt))
 
 
-def parse_filter(session: Session, user: User, args: MultiDict, today: date) -> ReportFilter:
+def parse_filter(session: Session, user: User, args: MultiDict, last_complete: date) -> ReportFilter:
     """Parse the filter of a report request for user; abort 404 for a group they may not see."""
-    start, end, preset, errors = parse_range(args, today)
+    start, end, preset, errors = parse_range(args, last_complete)
     visible = visible_group_ids(session, user)
     choices = _group_choices(session, visible)
     raw = args.get("group", "").strip()
@@ -132,8 +158,8 @@ def parse_filter(session: Session, user: User, args: MultiDict, today: date) -> 
         abort(404)
     elif visible is not None and choices:
         group_id = choices[0][0]  # a teacher's default: their first group (see module docstring)
+    scope = Scope.of(group_id, visible, no_groups=visible is not None and not choices)
     return ReportFilter(
-        start=start, end=end, preset=preset, group_id=group_id, group_choices=choices,
-        all_allowed=visible is None, no_groups=visible is not None and not choices,
-        errors=tuple(errors),
+        start=start, end=end, preset=preset, scope=scope, last_complete=last_complete,
+        group_choices=choices, errors=tuple(errors),
     )  # fmt: skip

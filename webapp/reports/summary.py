@@ -3,7 +3,7 @@
 Derived from the traces themselves (the values a chart plots, with the names
 its legend shows), so every chart gets one without writing it by hand: a time
 series says its latest value and its range, categories their highest and
-lowest, a heatmap its highest and lowest cell. `_chart.html` puts it in the
+lowest, a heatmap its highest and lowest cell. `_figure.html` puts it in the
 figure's caption, after the title.
 """
 

@@ -1,50 +1,75 @@
-"""Routes of the reports blueprint: short views over the filter, the chart registry and saved views."""
+"""Routes of the reports blueprint: one page route and one CSV route for every registered report.
 
-from datetime import UTC, datetime
+Every route needs a signed-in staff member allowed to read "reports"; the filter (and its
+scope) is worked out once per request by `current_filter`.
+"""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from datetime import UTC, date, datetime
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from werkzeug.routing import BaseConverter
 
-from webapp.extensions import db
-from webapp.models.analytics.reports import ReportDefinition
-from webapp.models.core.enums import ReportType
-from webapp.reports import bp
+from webapp.auth.access import REPORTS, Action, can
+from webapp.extensions import db, login_manager
+from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
+from webapp.reports.definitions import DEFINITIONS, phrase, plural
 from webapp.reports.filters import ReportFilter, parse_filter
-from webapp.reports.overview import headline
-from webapp.reports.registry import build, build_all
+from webapp.services.analytics.asof import last_complete_day, last_refreshed_at, learner_zones
+from webapp.services.cache import cached
 
-# Saved views link back to these pages (other report modules add theirs).
-REPORT_ENDPOINTS: dict[str, str] = {
-    ReportType.OVERVIEW.value: "reports.overview",
-    ReportType.ENGAGEMENT.value: "reports.engagement",
-    ReportType.ATTENTION.value: "reports.attention",
-    ReportType.LEADERBOARD.value: "reports.leaderboard",
-    ReportType.AT_RISK.value: "reports.at_risk",
-}
-ARG_ORDER = {"range": 0, "from": 1, "to": 2, "group": 3}
-NAV = (("Overview", "reports.overview"), ("Engagement", "reports.engagement"),
-       ("Attention", "reports.attention"), ("Leaderboard", "reports.leaderboard"),
-       ("At risk", "reports.at_risk"))  # fmt: skip
+bp = Blueprint("reports", __name__)
 
 
-def report_today():
-    """The last day of the preset ranges: today in UTC (rollup days are learners' local days)."""
-    return datetime.now(UTC).date()
+class ContextConverter(BaseConverter):
+    """The context part of a report URL: an id or a day (digits and dashes, never a file name)."""
+
+    regex = r"[0-9][0-9-]{0,15}"
+
+
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("context", ContextConverter))
+
+
+@bp.before_request
+def require_report_reader():
+    """Send anonymous visitors to the login page; refuse roles that may not read reports."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not can(current_user, REPORTS, Action.LIST):
+        abort(403)
+    return None
+
+
+def last_complete() -> date:
+    """The last day complete for every learner (the learners' time zones are cached)."""
+    zones = cached("meta.zones", {}, lambda: learner_zones(db.session))
+    return last_complete_day(datetime.now(UTC), zones)
 
 
 def current_filter() -> ReportFilter:
     """The filter of this request, for the signed-in user (404 for a group they may not see)."""
-    return parse_filter(db.session, current_user, request.args, report_today())
+    return parse_filter(db.session, current_user, request.args, last_complete())
 
 
 @bp.app_context_processor
-def report_links() -> dict:
-    """The report pages that exist, for the navigation bar."""
-    have = current_app.view_functions
-    return {"report_nav": [(label, ep) for label, ep in NAV if ep in have], "here_url": here_url}
+def report_helpers() -> dict:
+    """The report pages of the navigation bar and the helpers every report template uses."""
+    return {
+        "report_nav": registry.nav(),
+        "here_url": here_url,
+        "data_as_of": data_as_of,
+        "saved_views": lambda: saved.views(db.session, current_user),
+        "plural": plural,
+        "definitions": DEFINITIONS,
+    }
+
+
+def data_as_of() -> str:
+    """ "Data as of <time of the last refresh>" for the page header."""
+    at = cached("meta.refreshed", {}, lambda: last_refreshed_at(db.session))
+    return phrase("data_as_of", time=f"{at:%Y-%m-%d %H:%M}") if at else phrase("no_refresh")
 
 
 @bp.app_template_filter("code_spans")
@@ -54,87 +79,65 @@ def code_spans(text: str) -> Markup:
     return Markup("".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts)))  # noqa: S704
 
 
+@bp.app_template_filter("num")
+def num(value: float | int | None, digits: int = 0) -> str:
+    """A number with thousands separators and a fixed number of decimals ("-" for none)."""
+    if value is None:
+        return "\u2013"  # an en dash: no figure
+    return f"{value:,.{digits}f}"
+
+
 def here_url(flt: ReportFilter, **changes) -> str:
     """The URL of this page with the filter changed (e.g. another preset)."""
-    return url_for(request.endpoint, **(request.view_args or {}), **flt.to_args(**changes))
+    args = {k: v for k, v in request.args.items() if k not in {"range", "from", "to", "group", "page"}}
+    return url_for(request.endpoint, **(request.view_args or {}), **{**args, **flt.to_args(**changes)})
 
 
-def render_report(report: str, template: str, **context):
-    """Render a report page with its filter and every registered chart."""
+@bp.get("/", defaults={"key": "overview", "context": None})
+@bp.get("/reports/<key>", defaults={"context": None})
+@bp.get("/reports/<key>/<context:context>")
+def page(key: str, context: str | None):
+    """Any report page: its filter, its context (a board, a learner, a day) and every figure."""
+    report = registry.lookup(key)
+    if report.key != key:  # an earlier key of the report: its URL today
+        return redirect(url_for("reports.page", key=report.key, context=context, **request.args))
     flt = current_filter()
-    charts = build_all(report, db.session, flt)
-    return render_template(template, flt=flt, charts=charts, report_key=report, **context)
+    ctx = report.context(db.session, flt, context, request.args)
+    charts = registry.build_all(report, db.session, flt, ctx)
+    return render_template(report.template, report=report, flt=flt, ctx=ctx, charts=charts)
 
 
-@bp.get("/")
-def overview():
-    """The overview: headline figures with trends, links into each report, saved views."""
+@bp.get("/reports/<key>/<chart>.csv", defaults={"context": None})
+@bp.get("/reports/<key>/<context:context>/<chart>.csv")
+def chart_csv(key: str, chart: str, context: str | None):
+    """The rows one figure shows, as CSV, for the same filter and context (every row of a table)."""
+    report = registry.lookup(key)
     flt = current_filter()
-    return render_report(
-        "overview", "reports/overview.html", kpi=headline(db.session, flt), saved=saved_views()
-    )
+    ctx = {**report.context(db.session, flt, context, request.args), "all_rows": True}
+    result = registry.build(report, chart, db.session, flt, ctx)
+    name = "-".join(p for p in (report.key, context, chart, flt.start.isoformat(), flt.end.isoformat()) if p)
+    return csv_response(f"{name}.csv", result.header, result.rows)
 
 
-@bp.get("/reports/engagement")
-def engagement():
-    """Actives and stickiness, volumes, the hour x weekday heatmap and retention cohorts."""
-    return render_report("engagement", "reports/engagement.html")
+@bp.get("/reports/at-risk.csv")
+def at_risk_csv_before():
+    """The at-risk table's CSV at its earlier address."""
+    return redirect(url_for("reports.chart_csv", key="at-risk", chart="table", **request.args))
 
 
-@bp.get("/reports/attention")
-def attention():
-    """Focus and attention span over time, distributions and breakdowns."""
-    return render_report("attention", "reports/attention.html")
-
-
-@bp.get("/reports/<report>/<chart>.csv")
-def chart_csv(report: str, chart: str):
-    """The rows one chart plots, as CSV, for the same filter."""
-    flt = current_filter()
-    result = build(report, chart, db.session, flt)
-    name = f"{report}-{chart}-{flt.start.isoformat()}-{flt.end.isoformat()}.csv"
-    return csv_response(name, result.header, result.rows)
-
-
-def saved_views() -> list[tuple[ReportDefinition, str | None]]:
-    """The signed-in user's own saved views, each with its URL (None if the page is gone)."""
-    stmt = select(ReportDefinition).where(ReportDefinition.owner_id == current_user.id)
-    out = []
-    for view in db.session.scalars(stmt.order_by(ReportDefinition.name)):
-        endpoint = REPORT_ENDPOINTS.get(view.report_type.value)
-        ok = endpoint in current_app.view_functions
-        # A fixed key order (JSONB reorders keys), so that a saved URL reads like the page's own.
-        filters = view.filters or {}
-        args = {k: str(filters[k]) for k in sorted(filters, key=lambda k: (ARG_ORDER.get(k, 9), k))}
-        out.append((view, url_for(endpoint, **args) if ok else None))
-    return out
-
-
-@bp.get("/reports/saved")
-def saved():
+@bp.get("/reports/saved", endpoint="saved")
+def saved_list():
     """List the signed-in user's saved views."""
-    return render_template("reports/saved.html", saved=saved_views())
+    return render_template("reports/saved.html")
 
 
 @bp.post("/reports/saved")
 def save_view():
     """Save the current filter of a report under a name (CSRF-checked by CSRFProtect)."""
-    report = request.form.get("report", "")
-    name = request.form.get("name", "").strip()[:120]
-    if report not in REPORT_ENDPOINTS or REPORT_ENDPOINTS[report] not in current_app.view_functions:
-        flash("That report cannot be saved.", "danger")
-        return redirect(url_for("reports.saved"))
-    flt = parse_filter(db.session, current_user, request.form, report_today())
-    back = url_for(REPORT_ENDPOINTS[report], **flt.to_args())
-    if not name:
-        flash("Give the view a name to save it.", "warning")
-        return redirect(back)
-    stmt = select(ReportDefinition).where(
-        ReportDefinition.owner_id == current_user.id, ReportDefinition.name == name
-    )
-    view = db.session.scalar(stmt) or ReportDefinition(owner_id=current_user.id, name=name)
-    view.report_type, view.filters = ReportType(report), flt.to_args()
-    db.session.add(view)
-    db.session.commit()
-    flash(f"Saved the view \u201c{name}\u201d.", "success")
-    return redirect(back)
+    report = registry.REPORTS.get(request.form.get("report", ""))
+    if report is None or not report.saveable:
+        return saved.refuse()
+    flt = parse_filter(db.session, current_user, request.form, last_complete())
+    context = request.form.get("context") or None
+    report.context(db.session, flt, context, request.form)  # 404 for a board the user may not see
+    return saved.save(db.session, current_user, report.key, request.form.get("name", ""), flt, context)

@@ -11,32 +11,29 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from webapp.services import marks
-from webapp.services.analytics.rollups import TRAILING_DAYS, chunks, refresh, utc_today
-
-
-def refresh_days(engine, days: list[date]) -> dict[str, int]:
-    """Refresh an explicit set of local days, one call per run of consecutive days; return counts."""
-    counts = {"days": 0, "rollup_rows": 0}
-    for lo, hi in chunks(sorted(set(days))):
-        stats = refresh(engine, lo, hi)
-        counts["days"] += stats.days
-        counts["rollup_rows"] += stats.rows
-    return counts
+from webapp.services.analytics.rollups import TRAILING_DAYS, refresh, utc_today
 
 
 def refresh_marked(session: Session, today: date | None = None) -> dict[str, int]:
-    """Refresh the marked days outside the trailing window, then the default refresh; release the marks."""
-    today = today or utc_today()
+    """Refresh the marked days outside the trailing window, then the default refresh; release the marks.
+
+    Marked days are refreshed as a set of days (not as a backfill range), so the at-risk
+    flags and cohorts are evaluated only for as-of days not evaluated yet: late data shows
+    in the following days' flags instead of re-evaluating weeks of history every run.
+    """
     taken = marks.claim(session, marks.REFRESH)
     session.commit()  # end the read: the refresh runs on its own connection
     engine = session.get_bind()
-    window_start = today - timedelta(days=TRAILING_DAYS - 1)
+    last = today or utc_today()
+    window_start = last - timedelta(days=TRAILING_DAYS - 1)
     # Late data (before the window) and local days already begun east of UTC (after it).
-    late = [day for day in taken.days if day < window_start or day > today]
-    counts = {"marks": len(taken), "late_days": len(late)}
-    older = refresh_days(engine, late)
-    stats = refresh(engine, today=today)  # the trailing window and every missing day
-    counts.update(days=older["days"] + stats.days, rollup_rows=older["rollup_rows"] + stats.rows)
+    late = [day for day in taken.days if day < window_start or day > last]
+    counts = {"marks": len(taken), "late_days": len(late), "days": 0, "rollup_rows": 0}
+    runs = [refresh(engine, days=late, today=today)] if late else []
+    runs.append(refresh(engine, today=today))  # the trailing window and every missing day
+    for stats in runs:
+        counts["days"] += stats.days
+        counts["rollup_rows"] += stats.rows
     counts["marks_released"] = marks.release(session, taken)
     session.commit()
     _invalidate()

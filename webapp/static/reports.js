@@ -57,6 +57,20 @@
     }
   }
 
+  // A chart with data-drill opens that URL for the day clicked (its placeholder day replaced).
+  function drillDown(el) {
+    var template = el.dataset.drill;
+    if (!template || !el.on) { return; }
+    el.on("plotly_click", function (event) {
+      var point = event && event.points && event.points[0];
+      var day = point && String(point.x).slice(0, 10);
+      if (day && /^\d{4}-\d{2}-\d{2}$/.test(day)) {
+        window.location.assign(template.replace("0000-00-00", day));
+      }
+    });
+    el.classList.add("report-chart-drill");
+  }
+
   function draw(el) {
     var source = document.getElementById(el.dataset.figure);
     if (!source) { return; }
@@ -72,6 +86,7 @@
     });
     Plotly.newPlot(el, figure.data, figure.layout, config(el)).then(function () {
       dress(el);
+      drillDown(el);
       el.on("plotly_afterplot", function () { dress(el); });
     });
   }

@@ -5,7 +5,7 @@ from webapp.models.analytics.marks import ChangeMark
 from webapp.models.analytics.metrics import PLATFORM_SCOPE, DailyMetric, HourlyMetric, LearnerDay
 from webapp.models.analytics.ml_features import LearnerFeatureSnapshot
 from webapp.models.analytics.reports import ReportDefinition
-from webapp.models.analytics.risk import LearnerRiskFlag
+from webapp.models.analytics.risk import LearnerRiskFlag, RiskEvaluation
 
 __all__ = [
     "PLATFORM_SCOPE",
@@ -19,4 +19,5 @@ __all__ = [
     "PointsReasonMetric",
     "ReportDefinition",
     "RetentionCohort",
+    "RiskEvaluation",
 ]

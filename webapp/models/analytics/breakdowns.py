@@ -64,6 +64,9 @@ class RetentionCohort(Base):
     scope: Mapped[str] = mapped_column(String(32), nullable=False)
     # The Monday of the week in which the cohort's learners were first active.
     cohort_week: Mapped[date] = mapped_column(nullable=False)
+    # The last local day the figures cover: the week holding it is not over yet when it is
+    # not a Sunday. NULL only on rows written before this column existed.
+    as_of: Mapped[date | None] = mapped_column()
     week_offset: Mapped[int] = mapped_column(Integer, nullable=False)
     cohort_size: Mapped[int] = mapped_column(Integer, nullable=False)
     retained_learners: Mapped[int] = mapped_column(Integer, nullable=False)

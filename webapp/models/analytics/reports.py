@@ -1,4 +1,9 @@
-"""Saved report views: a report type and its filters, owned by a staff member."""
+"""Saved report views: a report and its filters, owned by a staff member.
+
+`report_type` is the key of a registered report (webapp.reports), kept as plain
+text so that adding a report page needs no migration; a view whose report is gone
+is listed without a link.
+"""
 
 from typing import Any
 
@@ -6,7 +11,6 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
-from webapp.models.core.enums import ReportType, str_enum
 from webapp.models.core.mixins import TimestampMixin
 from webapp.models.core.types import JSONType
 
@@ -19,7 +23,7 @@ class ReportDefinition(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), nullable=False)
-    report_type: Mapped[ReportType] = mapped_column(str_enum(ReportType, "report_type"), nullable=False)
+    report_type: Mapped[str] = mapped_column(String(40), nullable=False)
     filters: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     is_shared: Mapped[bool] = mapped_column(default=False, server_default=false())

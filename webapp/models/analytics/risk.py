@@ -1,8 +1,9 @@
-"""At-risk flags: which documented rule fired for which learner, as of a day."""
+"""At-risk flags: which documented rule fired for which learner, as of a day, and which days
+the rules were evaluated for (a day with no flag is a figure, zero; a day never evaluated is not)."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.models.core.base import Base
@@ -27,3 +28,16 @@ class LearnerRiskFlag(Base):
     value: Mapped[float | None] = mapped_column(Float)
     detail: Mapped[str] = mapped_column(String(200), nullable=False)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RiskEvaluation(Base):
+    """One evaluation of the at-risk rules as of a local day (written once that day is over)."""
+
+    __tablename__ = "risk_evaluations"
+
+    as_of: Mapped[date] = mapped_column(primary_key=True)
+    learners_flagged: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<RiskEvaluation {self.as_of} {self.learners_flagged}>"

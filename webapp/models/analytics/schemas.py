@@ -6,7 +6,6 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from webapp.models.analytics.metrics import PLATFORM_SCOPE, group_scope
-from webapp.models.core.enums import ReportType
 from webapp.models.core.schemas import (
     Hour,
     NonNegFloat,
@@ -24,6 +23,8 @@ from webapp.models.core.schemas import (
 )
 
 Scope = Annotated[str, Field(max_length=32, pattern=rf"^({PLATFORM_SCOPE}|group:[1-9][0-9]*)$")]
+# The key of a registered report page (e.g. "engagement", "at-risk").
+ReportKey = Annotated[str, Field(max_length=40, pattern=r"^[a-z][a-z0-9-]*$")]
 
 
 class DailyMetricFields(Schema):
@@ -133,7 +134,7 @@ class LearnerFeatureSnapshotRead(LearnerFeatureSnapshotFields, ReadSchema):
 
 class ReportDefinitionFields(Schema):
     name: text(120)
-    report_type: ReportType
+    report_type: ReportKey
     filters: SmallJSON = Field(default_factory=dict)
     owner_id: RowId
     is_shared: bool = False
@@ -192,6 +193,7 @@ class PointsReasonMetricRead(PointsReasonMetricFields, ReadSchema):
 class RetentionCohortFields(Schema):
     scope: Scope
     cohort_week: date
+    as_of: date | None = None
     week_offset: NonNegInt
     cohort_size: NonNegInt
     retained_learners: NonNegInt
@@ -241,4 +243,17 @@ class LearnerRiskFlagCreate(LearnerRiskFlagFields, WriteSchema):
 
 class LearnerRiskFlagRead(LearnerRiskFlagFields, ReadSchema):
     id: RowId
+    computed_at: UTCDatetime
+
+
+class RiskEvaluationFields(Schema):
+    as_of: date
+    learners_flagged: NonNegInt = 0
+
+
+class RiskEvaluationCreate(RiskEvaluationFields, WriteSchema):
+    pass
+
+
+class RiskEvaluationRead(RiskEvaluationFields, ReadSchema):
     computed_at: UTCDatetime

@@ -203,15 +203,6 @@ class JobTrigger(StrEnum):
     MANUAL = "manual"  # `flask jobs run`, the admin's "Run now"
 
 
-class ReportType(StrEnum):
-    OVERVIEW = "overview"
-    ENGAGEMENT = "engagement"
-    ATTENTION = "attention"
-    LEADERBOARD = "leaderboard"
-    AT_RISK = "at_risk"
-    LEARNER = "learner"
-
-
 class AuditAction(StrEnum):
     CREATE = "create"
     UPDATE = "update"

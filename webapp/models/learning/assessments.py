@@ -24,6 +24,8 @@ class QuizAttempt(Base):
         CheckConstraint("submitted_at IS NULL OR submitted_at >= started_at", name="submitted_after_start"),
         Index("ix_quiz_attempts_user_started", "user_id", "started_at"),
         Index("ix_quiz_attempts_started_at", "started_at"),
+        # The analytics refresh reads submitted attempts by the time they were submitted.
+        Index("ix_quiz_attempts_submitted_at", "submitted_at"),
         Index("ix_quiz_attempts_skill_id", "skill_id"),
     )
 

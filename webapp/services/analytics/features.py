@@ -1,9 +1,10 @@
 """The feature store: per-learner features as of a date, from data up to that date only.
 
-Every figure reads local days <= as_of (learner_days, streak days, quiz
-attempts by their local day). SkillMastery is not used: it holds only the
-current value, which would leak the future into a past snapshot; mastery here
-is recomputed from the quiz attempts made up to as_of.
+Every figure reads local days <= as_of (learner_days, the streak days, quiz attempts
+submitted by then, on the learner's local day of submission). SkillMastery is not used: it
+holds only the current value, which would leak the future into a past snapshot; mastery here
+is the rule of `webapp.services.mastery` replayed over the attempts submitted up to as_of
+(`mastery_as_of`, which the at-risk rules use too).
 """
 
 # ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
@@ -12,15 +13,17 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import IO, Any
 
-from sqlalchemy import text
+from sqlalchemy import Connection, bindparam, text
 from sqlalchemy.orm import Session
 
 from webapp.models.analytics.ml_features import LearnerFeatureSnapshot
+from webapp.services.analytics import streak_runs
 from webapp.services.analytics.csvsafe import write_rows
 from webapp.services.analytics.sql import Dialect, as_date, register_sqlite_functions
+from webapp.services.mastery import update_mastery
 
 FEATURE_SET = "engagement"
-VERSION = 1
+VERSION = 2  # 2: mastery by the rule of services.mastery; streak_days counts active days only
 FEATURES = (
     "active_days_7d", "active_days_30d", "sessions_7d", "sessions_30d", "minutes_7d", "minutes_30d",
     "avg_focus_30d", "quiz_attempts_30d", "quiz_accuracy_30d", "days_since_active", "streak_days",
@@ -63,29 +66,47 @@ def _activity(session: Session, d: Dialect, as_of: date) -> dict[int, dict[str, 
 
 
 def _streaks(session: Session, d: Dialect, as_of: date) -> dict[int, int]:
-    """Length of the streak alive on as_of (its last day is as_of or the day before)."""
+    """Active days of the streak alive on as_of (see streak_runs: freeze days do not count)."""
+    alive = streak_runs.runs(session.connection(), d, as_of, as_of - timedelta(days=1))
+    return {uid: length for uid, _first, _last, length in alive}
+
+
+def mastery_as_of(
+    conn: Connection, d: Dialect, as_of: date, user_ids: Sequence[int] | None = None
+) -> dict[int, float]:
+    """Return each learner's mastery averaged over their skills, from quizzes submitted up to as_of.
+
+    Per skill, the rule of webapp.services.mastery (a difficulty-weighted moving average over
+    submitted attempts in submission order); then the plain mean over the learner's skills.
+    """
+    d = Dialect(d.name)  # no chunk's local-time table here: SQLite converts in Python
+    if not d.pg:
+        register_sqlite_functions(conn)
+    day = d.local_day("q.submitted_at", "u.timezone")
     sql = f"""
-        SELECT user_id, COUNT(*) FROM (
-          SELECT user_id, day, {d.day_num("day")} - ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY day) AS g
-          FROM learner_days WHERE kept_streak AND day <= :as_of AND day > {d.add_days(":as_of", -400)}) s
-        GROUP BY user_id, g HAVING MAX(day) >= {d.add_days(":as_of", -1)}"""
-    return {uid: int(n) for uid, n in session.execute(text(sql), {"as_of": d.day(as_of)})}
+        SELECT q.user_id, q.skill_id, q.score, q.max_score, q.difficulty
+        FROM quiz_attempts q JOIN users u ON u.id = q.user_id
+        WHERE q.skill_id IS NOT NULL AND q.submitted_at < :ts_hi AND {day} <= :as_of {{users}}
+        ORDER BY q.user_id, q.skill_id, q.submitted_at, q.id"""
+    params: dict[str, Any] = {"as_of": d.day(as_of), "ts_hi": d.ts(as_of + timedelta(days=2))}
+    query = text(sql.format(users=""))
+    if user_ids is not None:
+        query = text(sql.format(users="AND q.user_id IN :ids")).bindparams(bindparam("ids", expanding=True))
+        params["ids"] = list(user_ids)
+    skills: dict[tuple[int, int], float] = {}
+    for uid, skill_id, score, max_score, difficulty in conn.execute(query, params):
+        key = (uid, skill_id)
+        correctness = float(score) / float(max_score) if max_score else 0.0
+        skills[key] = update_mastery(skills.get(key, 0.0), correctness, difficulty)
+    per_learner: dict[int, list[float]] = {}
+    for (uid, _skill), value in skills.items():
+        per_learner.setdefault(uid, []).append(value)
+    return {uid: sum(values) / len(values) for uid, values in per_learner.items()}
 
 
 def _mastery(session: Session, d: Dialect, as_of: date) -> dict[int, float]:
-    """Mean over skills of the mean quiz score (0-1) on that skill, attempts up to as_of."""
-    if not d.pg:
-        register_sqlite_functions(session.connection())
-    day = d.local_day("q.started_at", "u.timezone")
-    sql = f"""
-        SELECT user_id, AVG(skill_score) FROM (
-          SELECT q.user_id, q.skill_id, AVG(q.score / q.max_score) AS skill_score
-          FROM quiz_attempts q JOIN users u ON u.id = q.user_id
-          WHERE q.skill_id IS NOT NULL AND q.started_at < :ts_hi AND {day} <= :as_of
-          GROUP BY q.user_id, q.skill_id) s
-        GROUP BY user_id"""
-    params = {"as_of": d.day(as_of), "ts_hi": d.ts(as_of + timedelta(days=2))}
-    return {uid: round(float(m), 4) for uid, m in session.execute(text(sql), params)}
+    """Average skill mastery as of as_of, rounded for the snapshot."""
+    return {uid: round(m, 4) for uid, m in mastery_as_of(session.connection(), d, as_of).items()}
 
 
 def churn_risk(features: dict[str, Any]) -> float:

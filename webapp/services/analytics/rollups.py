@@ -1,4 +1,5 @@
-"""`analytics refresh`: raw activity -> learner_days -> daily, hourly and breakdown rollups.
+"""`analytics refresh`: raw activity -> learner_days -> daily, hourly and breakdown rollups,
+then the retention cohorts and the at-risk flags as of the last complete day.
 
 A refresh works through chunks of consecutive local days. Each chunk is one
 transaction that no other refresh runs beside (PostgreSQL: an advisory lock;
@@ -7,6 +8,14 @@ learner_days, upserts its daily_metrics on (day, scope), and rewrites its
 hourly and breakdown rows. Running a refresh twice changes nothing; two at once
 queue on the lock. By default a refresh recomputes a trailing window (for late
 data) and every day missing since the first recorded activity.
+
+Evaluations (`evaluate`) run once per as-of day, never on every run: the cohorts when the
+last complete day has moved on, the at-risk rules for each complete day of the last
+RISK_HISTORY_DAYS that has no evaluation yet. A refresh of an explicit range (a backfill)
+also recomputes every evaluation that reads its days, and the cohorts from its first week,
+always as of the last complete day: a backfill never makes a newer figure older. Late data
+for a day already evaluated shows in the evaluations of the days after it. The refresh then
+clears the report cache.
 """
 
 import time
@@ -14,18 +23,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
+from flask import has_app_context
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from webapp.models.analytics.metrics import PLATFORM_SCOPE, DailyMetric
 from webapp.services.analytics import cohorts, risk
+from webapp.services.analytics.asof import complete_through
 from webapp.services.analytics.breakdowns import add_distributions, add_medians, write_breakdowns
 from webapp.services.analytics.daily import add_actives, add_learner_day_figures, blank_metrics
 from webapp.services.analytics.sql import Dialect, as_date, connection, locked_transaction
 from webapp.services.analytics.stage import drop_staging, stage_raw, write_learner_days
+from webapp.services.cache import invalidate_reports
 
 TRAILING_DAYS = 3
+# How far back a refresh fills in missing at-risk evaluations (the longest preset range).
+RISK_HISTORY_DAYS = 90
 CHUNK_DAYS = 31
 UPSERT_BATCH = 500
 
@@ -38,6 +52,8 @@ class RefreshStats:
 
     days: int = 0
     chunks: int = 0
+    as_of: date | None = None
+    evaluated_days: int = 0
     rows: int = 0
     seconds: float = 0.0
     chunk_log: list[str] = field(default_factory=list)
@@ -119,43 +135,86 @@ def refresh_chunk(conn: Connection, d: Dialect, lo: date, hi: date) -> int:
     return rows
 
 
+def _planned(conn: Connection, d: Dialect, start, end, days, today: date) -> list[date]:
+    if days is not None:
+        return sorted(set(days))
+    if start is None and end is None:
+        return plan_days(conn, d, today)
+    lo, hi = start or end or today, end or today
+    return [lo + timedelta(days=k) for k in range((hi - lo).days + 1)]
+
+
+def _risk_days(conn: Connection, d: Dialect, as_of: date, backfill: tuple[date, date] | None) -> list[date]:
+    """The as-of days to evaluate: missing ones of the recent history, and every one a backfill feeds."""
+    first = as_of - timedelta(days=RISK_HISTORY_DAYS - 1)
+    have = risk.evaluated_days(conn, d, first, as_of)
+    wanted = {first + timedelta(days=k) for k in range(RISK_HISTORY_DAYS)} - have
+    if backfill is not None:
+        lo, hi = backfill[0], min(backfill[1] + timedelta(days=risk.LOOKBACK_DAYS), as_of)
+        wanted |= {lo + timedelta(days=k) for k in range((hi - lo).days + 1)}
+    return sorted(wanted)
+
+
+def evaluate(
+    conn: Connection, d: Dialect, as_of: date, backfill: tuple[date, date] | None = None
+) -> tuple[int, int]:
+    """Bring cohorts and at-risk flags up to as_of (see the module docstring); return (rows, days)."""
+    rows = 0
+    with locked_transaction(conn, d):
+        if backfill is not None and backfill[0] <= as_of:
+            rows += cohorts.write_cohorts(conn, d, as_of, min(backfill[0], cohorts.cohort_start(as_of)))
+        elif cohorts.latest_as_of(conn) != as_of:
+            rows += cohorts.write_cohorts(conn, d, as_of)
+    days = [day for day in _risk_days(conn, d, as_of, backfill) if day <= as_of]
+    for k in range(0, len(days), CHUNK_DAYS):
+        with locked_transaction(conn, d):
+            rows += risk.write_flags(conn, d, days[k : k + CHUNK_DAYS])
+    return rows, len(days)
+
+
 def refresh(
     engine: Engine,
     start: date | None = None,
     end: date | None = None,
     progress: Progress | None = None,
     today: date | None = None,
+    days: list[date] | None = None,
 ) -> RefreshStats:
-    """Refresh the rollups for start..end (default: trailing window + missing days); return stats.
+    """Refresh the rollups (start..end, or days, or the trailing window + missing days), then the
+    cohorts and at-risk flags as of the last complete day; clear the report cache; return stats.
 
+    `today` (UTC) makes the run as of that date: the last complete day is then the day before.
     Takes the engine, not a session: the refresh commits chunk by chunk on its own connection.
     """
     stats = RefreshStats()
     began = time.perf_counter()
-    today = today or utc_today()
     with connection(engine) as (conn, d):
-        if start is None and end is None:
-            days = plan_days(conn, d, today)
-        else:
-            lo, hi = start or end or today, end or today
-            days = [lo + timedelta(days=k) for k in range((hi - lo).days + 1)]
-        for lo, hi in chunks(days):
-            t0 = time.perf_counter()
-            rows = refresh_chunk(conn, d, lo, hi)
-            spent = time.perf_counter() - t0
-            stats.rows += rows
-            stats.chunks += 1
-            line = f"{lo}..{hi}: {rows:,} rows in {spent:.2f} s ({rows / spent if spent else 0:,.0f} rows/s)"
-            stats.chunk_log.append(line)
-            if progress:
-                progress(line)
-        stats.days = len(days)
-        if days:
-            as_of = max(days)
-            with locked_transaction(conn, d):
-                stats.rows += cohorts.write_cohorts(conn, d, as_of)
-                stats.rows += risk.write_flags(conn, d, as_of)
-            if progress:
-                progress(f"cohorts and at-risk flags as of {as_of}")
+        as_of = today - timedelta(days=1) if today else complete_through(conn)
+        planned = _planned(conn, d, start, end, days, today or utc_today())
+        for lo, hi in chunks(planned):
+            _refresh_logged(conn, d, lo, hi, stats, progress)
+        stats.days = len(planned)
+        explicit = start is not None or end is not None
+        backfill = (planned[0], planned[-1]) if explicit and planned else None
+        rows, stats.evaluated_days = evaluate(conn, d, as_of, backfill)
+        stats.rows += rows
+        stats.as_of = as_of
+        if progress:
+            progress(f"cohorts and at-risk flags as of {as_of}: {stats.evaluated_days} day(s) evaluated")
+    # Pages cache what they read; a refresh is what changes it (no app: no cache to clear).
+    if has_app_context():
+        invalidate_reports()
     stats.seconds = time.perf_counter() - began
     return stats
+
+
+def _refresh_logged(conn: Connection, d: Dialect, lo: date, hi: date, stats: RefreshStats, progress) -> None:
+    t0 = time.perf_counter()
+    rows = refresh_chunk(conn, d, lo, hi)
+    spent = time.perf_counter() - t0
+    stats.rows += rows
+    stats.chunks += 1
+    line = f"{lo}..{hi}: {rows:,} rows in {spent:.2f} s ({rows / spent if spent else 0:,.0f} rows/s)"
+    stats.chunk_log.append(line)
+    if progress:
+        progress(line)

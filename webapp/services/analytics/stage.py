@@ -71,6 +71,9 @@ def drop_staging(conn: Connection, dialect: Dialect | None = None) -> None:
         drop_local_table(conn, dialect)
 
 
+# The one reading of quiz attempts in every figure (learner_days, the rules, the feature store,
+# the learner page): an attempt counts once submitted, on the learner's local day of submission;
+# an attempt never submitted (abandoned, or still open) counts nowhere, whatever partial score it holds.
 LEARNER_DAY_COLUMNS = (
     "user_id, day, sessions, learning_minutes, focus_score_sum, focus_sessions, quiz_attempts,"
     " quiz_percent_sum, quiz_correct, quiz_questions, points_earned, span_count, span_seconds_sum,"
@@ -82,7 +85,8 @@ def write_learner_days(conn: Connection, dialect: Dialect, params: dict) -> int:
     """Rewrite learner_days of the chunk from the staged and raw activity; return rows written."""
     d = dialect
     zero9 = "0, 0, 0, 0, 0, 0, 0, 0, 0"
-    quiz_day = d.local_day("q.started_at", "u.timezone")
+    # Quizzes: submitted attempts, on the local day of submission (the rule above LEARNER_DAY_COLUMNS).
+    quiz_day = d.local_day("q.submitted_at", "u.timezone")
     badge_day = d.local_day("b.awarded_at", "u.timezone")
     parts = f"""
         SELECT user_id, day, 1 AS n_sess, minutes, COALESCE(focus, 0) AS focus_sum,
@@ -95,7 +99,7 @@ def write_learner_days(conn: Connection, dialect: Dialect, params: dict) -> int:
           SELECT q.user_id, {quiz_day} AS day, 100.0 * q.score / q.max_score AS pct,
                  q.correct_count AS ok, q.total_questions AS total
           FROM quiz_attempts q JOIN users u ON u.id = q.user_id
-          WHERE q.started_at >= :ts_lo AND q.started_at < :ts_hi) q
+          WHERE q.submitted_at >= :ts_lo AND q.submitted_at < :ts_hi) q
         WHERE day BETWEEN :lo AND :hi
         UNION ALL
         SELECT user_id, day, 0, 0, 0, 0, 0, 0, 0, 0, CASE WHEN amount > 0 THEN amount ELSE 0 END,

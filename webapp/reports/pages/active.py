@@ -1,0 +1,72 @@
+"""The learners active on one day, in the filter's scope: the drill-down of "Active learners".
+
+Reached by a click on a day of an "Active learners" chart (or the form beside it):
+/reports/active/<day>, with the filter of the page it came from.
+"""
+
+from datetime import date
+
+from flask import abort
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from webapp.reports.charts import Chart, Column, table
+from webapp.reports.definitions import define
+from webapp.reports.filters import ReportFilter
+from webapp.reports.queries import active as q
+from webapp.reports.queries.common import Context, Row, ratio
+from webapp.reports.registry import Report, register
+
+COLUMNS = (
+    Column("learner_id", "Learner id", hidden=True),
+    Column("learner", "Learner", kind="learner", link="learner_id"),
+    Column("sessions", "Sessions", kind="number"),
+    Column("minutes", "Minutes", kind="number", digits=1),
+    Column("avg_focus_score", "Average focus", kind="number", digits=1),
+    Column("sessions_with_focus", "Sessions with a focus score", kind="number"),
+    Column("quizzes_submitted", "Quizzes submitted", kind="number"),
+)
+TITLE = "Learners active on {day}"
+
+
+def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) -> Context:
+    """The day of the URL (/reports/active/<day>, or ?day= from the form); anything else is a 404."""
+    try:
+        day = date.fromisoformat(raw or args.get("day", ""))
+    except ValueError:
+        abort(404)
+    return {"day": day, "cache_key": day.isoformat(), "url_context": day.isoformat()}
+
+
+REPORT = register(
+    Report(
+        "active",
+        "Active learners on a day",
+        "reports/active.html",
+        load=load,
+        saveable=False,
+        url_context="optional",
+    )
+)
+
+
+@REPORT.figure("learners", q.active_on)
+def active_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """Each learner active that day, with the day's sessions, minutes, focus and quizzes."""
+    cells = [
+        (uid, name, n, round(m, 1), _round(ratio(fs, fn)), fn, quizzes)
+        for uid, name, n, m, fs, fn, quizzes in rows
+    ]
+    return table(
+        "learners",
+        TITLE.format(day=ctx["day"].isoformat()),
+        COLUMNS,
+        cells,
+        width="full",
+        definition=define("active", "focus_score"),
+        empty_message="Nobody in this scope was active that day.",
+    )
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)

@@ -1,0 +1,231 @@
+"""One learner's page: why at risk, points and streak, badges, streak calendar, focus, mastery,
+quizzes, engagement profile.
+
+Only a learner the signed-in user may see is shown (teachers: learners of their groups);
+anything else, including an id that is not a learner's, is a 404. Every section is a figure
+of this report, in the order registered here: adding one is a query and a spec; the
+template lays out whatever is registered.
+"""
+
+from datetime import date, timedelta
+
+from flask import abort
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from webapp.reports.charts import Chart, Column, bar, heatmap, line, table
+from webapp.reports.definitions import as_of, define, phrase, plural
+from webapp.reports.filters import ReportFilter
+from webapp.reports.queries import learner as q
+from webapp.reports.queries.common import Context, Row, ratio
+from webapp.reports.registry import Report, register
+from webapp.services.analytics.risk import RULES
+
+MAX_ID = 2_147_483_647
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+STATE_VALUE = {"none": 0, "freeze": 1, "active": 2}
+STATE_TEXT = {"none": "no streak activity", "freeze": "freeze used (streak kept)", "active": "active"}
+# Three discrete colours over z = 0, 1, 2: grey, ice blue, green (as contribution graphs do).
+CALENDAR_COLOURS = [
+    [0.0, "#ebedf0"],
+    [0.33, "#ebedf0"],
+    [0.34, "#9ecae1"],
+    [0.66, "#9ecae1"],
+    [0.67, "#2ca02c"],
+    [1.0, "#2ca02c"],
+]
+TEXT = {
+    "not_evaluated": "The at-risk rules have not been evaluated for a day up to the end of this range yet.",
+    "not_flagged": "Not at risk as of {day}: none of the documented rules fired.",
+    "no_profile": "No engagement profile yet: it is computed with the learner's streaks and points.",
+}
+
+
+def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) -> Context:
+    """The learner of the URL; 404 when there is none or the user may not see them."""
+    if raw is None or not raw.isdigit() or int(raw) > MAX_ID:
+        abort(404)
+    person = q.learner(session, int(raw))
+    if person is None or not flt.scope.may_see_learner(session, person["id"]):
+        abort(404)
+    return {"learner": person, "cache_key": f"learner:{person['id']}", "url_context": person["id"]}
+
+
+REPORT = register(
+    Report(
+        "learners",
+        "Learner",
+        "reports/learner.html",
+        load=load,
+        url_context="required",
+        saveable=False,
+        group_filter=False,
+    )
+)
+
+
+def facts(chart_id: str, title: str, items: list[tuple[str, str, object, str]], **kw) -> Chart:
+    """A list of labelled figures: items of (key, label, value, value in words)."""
+    rows = [(k, v) for k, _, v, _ in items]
+    shown = [(label, text) for _, label, _, text in items]
+    return Chart(id=chart_id, title=title, header=["figure", "value"], rows=rows, kind="facts",
+                 extra={"items": shown}, **kw)  # fmt: skip
+
+
+@REPORT.figure("risk", q.risk_reasons)
+def risk_section(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
+    """Why the learner is at risk as of the range's end: each rule that fired, its detail and its words."""
+    day = data.get("as_of") if data else None
+    rows = [(rule, RULES.get(rule, (rule, ""))[0], value, detail, RULES.get(rule, ("", ""))[1])
+            for rule, value, detail in (data or {}).get("rows", [])]  # fmt: skip
+    columns = (Column("rule", "Rule", hidden=True), Column("title", "Rule that fired"),
+               Column("value", "Value", hidden=True), Column("detail", "Why"),
+               Column("rule_text", "The rule"))  # fmt: skip
+    empty = TEXT["not_flagged"].format(day=day.isoformat()) if day else TEXT["not_evaluated"]
+    return table("risk", "At risk?", columns, rows, note=as_of(day), empty_message=empty, width="full",
+                 definition=define("at_risk"), extra={"alert": bool(rows)})  # fmt: skip
+
+
+# (key, label, how its value reads) of the points and streak figures.
+SUMMARY = (
+    ("balance", "Points balance", "{:,}"), ("lifetime_earned", "Points earned in all", "{:,}"),
+    ("current_streak", "Current streak", "days"), ("longest_streak", "Longest streak", "days"),
+    ("freezes_equipped", "Freezes equipped", "{:,}"),
+)  # fmt: skip
+
+
+@REPORT.figure("summary", q.summary)
+def summary_facts(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
+    """Points balance and lifetime points; current and longest streak; freezes equipped."""
+    d = data or {}
+
+    def words(key: str, how: str) -> str:
+        return plural(how, d.get(key, 0)) if how == "days" else how.format(d.get(key, 0))
+
+    items = [(key, label, d.get(key), words(key, how)) for key, label, how in SUMMARY]
+    return facts("summary", "Points and streak", items, definition=define("streak_days"))
+
+
+@REPORT.figure("badges", q.badges)
+def badge_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """The learner's badges, newest first."""
+    columns = (Column("badge", "Badge"), Column("tier", "Tier"), Column("awarded_on", "Awarded"),
+               Column("awarded_via", "How"))  # fmt: skip
+    return table("badges", f"Badges ({len(rows):,})", columns, rows, empty_message="No badges yet.")
+
+
+def calendar_rows(days: list[Row], end: date) -> list[Row]:
+    """Return (day, "active" | "freeze" | "none") for each day of the year to end; [] if none is kept."""
+    if not days:
+        return []
+    kept, first = dict(days), end - timedelta(days=q.CALENDAR_DAYS - 1)
+    return [
+        (first + timedelta(days=k), kept.get(first + timedelta(days=k), "none"))
+        for k in range(q.CALENDAR_DAYS)
+    ]
+
+
+def _calendar_trace(rows: list[Row]) -> dict:
+    monday = rows[0][0] - timedelta(days=rows[0][0].weekday()) if rows else None
+    weeks = (rows[-1][0] - monday).days // 7 + 1 if rows else 0
+    z, text = [[None] * weeks for _ in WEEKDAYS], [[""] * weeks for _ in WEEKDAYS]
+    for day, state in rows:
+        week, weekday = (day - monday).days // 7, day.weekday()
+        z[weekday][week] = STATE_VALUE[state]
+        text[weekday][week] = f"{day.isoformat()} ({WEEKDAYS[weekday]}): {STATE_TEXT[state]}"
+    x = [(monday + timedelta(weeks=w)).isoformat() for w in range(weeks)] if rows else []
+    return heatmap(x, list(WEEKDAYS), z, "Streak days", "%{text}", text=text, colorscale=CALENDAR_COLOURS,
+                   zmin=0, zmax=2, showscale=False, xgap=2, ygap=2)  # fmt: skip
+
+
+@REPORT.figure("calendar", q.streak_days)
+def calendar_chart(days: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """A contribution-graph heatmap of the year to the range's end: a column per week, a row per weekday."""
+    rows = calendar_rows(days, flt.end)
+    return Chart(
+        id="calendar", title="Streak calendar (a year of days)", header=["day", "state"], rows=rows,
+        traces=[_calendar_trace(rows)], x_title="Week starting", y_title="Weekday", height=220, width="full",
+        layout={"yaxis": {"autorange": "reversed"}}, definition=define("streak_days"),
+        empty_message="No streak day or used freeze in the year up to the end of the range.",
+    )  # fmt: skip
+
+
+@REPORT.figure("focus", q.focus_trend)
+def focus_chart(days: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """Average focus score per local day (line, with the sessions it averages) and minutes (bars)."""
+    rows = [(d, _round(ratio(s, n), 1), n, sessions, round(m, 1)) for d, s, n, sessions, m in days]
+    traces = [
+        line(rows, 0, 1, "Average focus", "%{x}<br>average focus %{y} over %{customdata:,} sessions",
+             customdata=[r[2] for r in rows], connectgaps=True),
+        bar(rows, 0, 4, "Minutes", "%{x}<br>%{y:,} minutes learnt", yaxis="y2", opacity=0.35),
+    ]  # fmt: skip
+    minutes_axis = {"title": {"text": "Minutes"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                    "tickformat": ".0f", "automargin": True}  # fmt: skip
+    return Chart(
+        id="focus", title="Focus trend", rows=rows, traces=traces,
+        header=["day", "avg_focus_score", "sessions_with_focus", "sessions", "minutes"],
+        x_title="Day (learner's local day)", y_title="Focus score (0-100)", definition=define("focus_score"),
+        layout={"yaxis": {"range": [0, 100]}, "yaxis2": minutes_axis},
+        empty_message="No learning sessions in this date range.",
+    )  # fmt: skip
+
+
+@REPORT.figure("mastery", q.masteries)
+def mastery_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """Mastery of each skill, 0 to 1, as horizontal bars (weakest first)."""
+    rows = [(skill, subject, round(m, 4), n) for skill, subject, m, n in rows]
+    trace = bar(rows, 2, 0, "Mastery", "%{y}<br>mastery %{x:.2f} after %{customdata:,} attempts",
+                orientation="h", customdata=[r[3] for r in rows])  # fmt: skip
+    return Chart(
+        id="mastery", title="Skill mastery", header=["skill", "subject", "mastery", "attempts"], rows=rows,
+        traces=[trace], x_title="Mastery (0 = none, 1 = full)", y_title="Skill", definition=define("mastery"),
+        layout={"xaxis": {"range": [0, 1]}}, height=max(220, 60 + 28 * len(rows)),
+        empty_message="No skill mastery yet: the learner has not submitted a quiz on a skill.",
+    )  # fmt: skip
+
+
+@REPORT.figure("quizzes", q.quiz_history)
+def quiz_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """Each submitted quiz attempt's score (percent), at the learner's local time of submission."""
+    rows = [(at, skill, round(pct, 1), ok, n) for at, skill, pct, ok, n in rows]
+    trace = line(rows, 0, 2, "Quiz score", "%{x}<br>%{customdata}: %{y}%", customdata=[r[1] for r in rows])
+    return Chart(
+        id="quizzes", title="Quiz history", rows=rows, traces=[trace],
+        header=["submitted_at_local", "skill", "percent", "correct", "questions"],
+        x_title="Submitted (learner's local time)", y_title="Score (%)", definition=define("quiz_score"),
+        layout={"yaxis": {"range": [0, 105]}}, empty_message="No quiz submitted in this date range.",
+    )  # fmt: skip
+
+
+@REPORT.figure("quiz-list", q.quiz_history)
+def quiz_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """The latest 20 quiz attempts submitted in the range, newest first."""
+    latest = [
+        (f"{at:%Y-%m-%d %H:%M}", skill, round(pct, 1), f"{ok}/{n}")
+        for at, skill, pct, ok, n in rows[::-1][:20]
+    ]
+    columns = (Column("submitted_at_local", "Submitted (local)"), Column("skill", "Skill"),
+               Column("percent", "Score (%)", kind="number", digits=1),
+               Column("correct", "Correct"))  # fmt: skip
+    return table("quiz-list", "Latest quizzes submitted in the range", columns, latest,
+                 empty_message="No quiz submitted in this date range.")  # fmt: skip
+
+
+@REPORT.figure("profile", q.engagement_profile)
+def profile_facts(p: dict | None, flt: ReportFilter, ctx: Context) -> Chart:
+    """The engagement profile the engine derives: recent activity, habits and churn risk."""
+    if not p:
+        return facts("profile", "Engagement profile", [], empty_message=TEXT["no_profile"])
+    hour, minutes = p["preferred_hour"], f"{p['avg_session_minutes']:,.1f}"
+    days, sessions = p["active_days_30"], p["sessions_30"]
+    return facts("profile", "Engagement profile", [
+        ("active_days_30", "Active days in the last 30", days, plural("days", days)),
+        ("sessions_30", "Sessions in the last 30 days", sessions, plural("sessions", sessions)),
+        ("avg_session_minutes", "Average session", p["avg_session_minutes"], phrase("minutes", n=minutes)),
+        ("preferred_hour", "Preferred hour (local)", hour, "-" if hour is None else f"{hour:02d}:00"),
+        ("churn_risk", "Churn risk", p["churn_risk"], f"{100 * p['churn_risk']:.0f}%"),
+    ])  # fmt: skip
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
