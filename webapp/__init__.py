@@ -45,6 +45,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     import webapp.auth.sessions  # noqa: F401  (registers the user loader)
+    from webapp.services.timezones import install_orm_hook
+
+    install_orm_hook()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -133,11 +133,14 @@ def _random_activity(s: Session, users: dict[str, User], rng: random.Random) -> 
                     ))  # fmt: skip
             if rng.random() < 0.25:
                 at = midnight + timedelta(hours=rng.randint(0, 23))
+                # Most are submitted, some hours later (often on another local day); some never.
+                submitted = at + timedelta(minutes=rng.randint(1, 900)) if rng.random() < 0.8 else None
                 rows.append(
                     QuizAttempt(
                         user_id=user.id,
                         skill_id=skill.id,
                         started_at=at,
+                        submitted_at=submitted,
                         score=rng.randint(0, 50),
                         max_score=50,
                         correct_count=rng.randint(0, 10),
@@ -205,10 +208,11 @@ class Oracle:
              "seconds": a.focus_seconds, "interruptions": a.interruptions}
             for a in s.query(AttentionSpan)
         ]  # fmt: skip
+        # A quiz counts on the local day it was submitted; attempts never submitted do not count.
         self.quizzes = [
-            {"user": q.user_id, "day": _local(q.started_at, self.tz[q.user_id]).date(),
+            {"user": q.user_id, "day": _local(q.submitted_at, self.tz[q.user_id]).date(),
              "pct": 100 * q.score / q.max_score}
-            for q in s.query(QuizAttempt)
+            for q in s.query(QuizAttempt) if q.submitted_at is not None
         ]  # fmt: skip
         self.points = [
             {"user": p.user_id, "day": _local(p.created_at, self.tz[p.user_id]).date(),

@@ -5,6 +5,7 @@ on it). A resource is an admin view's name (usually its model's) or "reports";
 anything not listed here is denied to everyone.
 """
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.models import GroupMember, StudyGroup, User
 from webapp.models.core.enums import GroupRole, Role
+from webapp.models.social.study_groups import current_membership
 
 
 class Action(StrEnum):
@@ -137,14 +139,16 @@ def visible_group_ids(session: Session, user: User) -> set[int] | None:
     if user.role != Role.TEACHER:
         return set()
     taught = select(GroupMember.group_id).where(
-        GroupMember.user_id == user.id, GroupMember.role == GroupRole.TEACHER
+        GroupMember.user_id == user.id,
+        GroupMember.role == GroupRole.TEACHER,
+        current_membership(datetime.now(UTC).date()),
     )
     owned = select(StudyGroup.id).where(StudyGroup.owner_id == user.id)
     return set(session.scalars(taught.union(owned)))
 
 
 def can_see_learner(session: Session, user: User, learner_id: int) -> bool:
-    """Whether user may see this learner's data (teachers: learners of their groups only)."""
+    """Whether user may see this learner's data (teachers: current learners of their groups only)."""
     groups = visible_group_ids(session, user)
     if groups is None:
         return True
@@ -154,5 +158,6 @@ def can_see_learner(session: Session, user: User, learner_id: int) -> bool:
         GroupMember.user_id == learner_id,
         GroupMember.group_id.in_(groups),
         GroupMember.role == GroupRole.MEMBER,
+        current_membership(datetime.now(UTC).date()),
     )
     return session.scalar(stmt.limit(1)) is not None

@@ -42,11 +42,13 @@ from webapp.models.gamification import (
     UserPoints,
     UserStreak,
 )
+from webapp.models.ingest import ApiClient, IngestReceipt
 from webapp.models.learning import (
     AssessmentResult,
     ContentPreference,
     LearningPath,
     LearningPreference,
+    PathEnrolment,
     PathModule,
     QuizAttempt,
     Skill,
@@ -59,6 +61,7 @@ from webapp.models.users import User, UserProfile
 __all__ = [
     "PLATFORM_SCOPE",
     "ActivityFeed",
+    "ApiClient",
     "AssessmentResult",
     "AttentionSpan",
     "AuditEntry",
@@ -75,6 +78,7 @@ __all__ = [
     "FocusMetrics",
     "GroupMember",
     "HourlyMetric",
+    "IngestReceipt",
     "Leaderboard",
     "LeaderboardEntry",
     "LearnerDay",
@@ -86,6 +90,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "NotificationTemplate",
+    "PathEnrolment",
     "PathModule",
     "PointsReasonMetric",
     "PointsTransaction",

@@ -99,6 +99,9 @@ Email = Annotated[EmailStr, StringConstraints(max_length=254)]
 Url = Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://\S+$")]
 SmallJSON = Annotated[dict[str, Any], AfterValidator(_small_json)]
 
+# An id that a client gives: printable ASCII without spaces, as apps and school systems use.
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[!-~]+$")]
+
 RowId = Annotated[int, Field(gt=0)]
 NonNegInt = Annotated[int, Field(ge=0)]
 PosInt = Annotated[int, Field(gt=0)]
@@ -113,3 +116,20 @@ def check_order(earlier: Any, later: Any, message: str) -> None:
     """Raise ValueError(message) when both values are set and `later` comes first."""
     if earlier is not None and later is not None and later < earlier:
         raise ValueError(message)
+
+
+class IngestItem(WriteSchema):
+    """One item of an API batch: `id` is the client's own id for it, echoed in its result.
+
+    Subclasses set `type` (the discriminator of a batch's items). Timestamps must carry a
+    zone; rules that need the database or the clock (known learners, nothing more than
+    five minutes ahead) are checked by the ingest service, item by item.
+    """
+
+    id: ExternalId
+
+
+class LearnerRefItem(IngestItem):
+    """An item about one learner, named by the platform's learner id."""
+
+    learner: ExternalId

@@ -44,7 +44,7 @@ class Notification(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    recipient: Mapped["User"] = relationship()  # noqa: F821
+    recipient: Mapped["User"] = relationship(back_populates="notifications")  # noqa: F821
     template: Mapped["NotificationTemplate | None"] = relationship()  # noqa: F821
 
 

@@ -9,7 +9,7 @@ is recomputed from the quiz attempts made up to as_of.
 # ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date
 from typing import IO, Any
 
 from sqlalchemy import text
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from webapp.models.analytics.ml_features import LearnerFeatureSnapshot
 from webapp.services.analytics.csvsafe import write_rows
-from webapp.services.analytics.sql import Dialect, as_date, register_sqlite_functions
+from webapp.services.analytics.sql import Dialect, as_date
 
 FEATURE_SET = "engagement"
 VERSION = 1
@@ -74,17 +74,14 @@ def _streaks(session: Session, d: Dialect, as_of: date) -> dict[int, int]:
 
 def _mastery(session: Session, d: Dialect, as_of: date) -> dict[int, float]:
     """Mean over skills of the mean quiz score (0-1) on that skill, attempts up to as_of."""
-    if not d.pg:
-        register_sqlite_functions(session.connection())
-    day = d.local_day("q.started_at", "u.timezone")
-    sql = f"""
+    sql = """
         SELECT user_id, AVG(skill_score) FROM (
           SELECT q.user_id, q.skill_id, AVG(q.score / q.max_score) AS skill_score
-          FROM quiz_attempts q JOIN users u ON u.id = q.user_id
-          WHERE q.skill_id IS NOT NULL AND q.started_at < :ts_hi AND {day} <= :as_of
+          FROM quiz_attempts q
+          WHERE q.skill_id IS NOT NULL AND q.local_day <= :as_of
           GROUP BY q.user_id, q.skill_id) s
         GROUP BY user_id"""
-    params = {"as_of": d.day(as_of), "ts_hi": d.ts(as_of + timedelta(days=2))}
+    params = {"as_of": d.day(as_of)}
     return {uid: round(float(m), 4) for uid, m in session.execute(text(sql), params)}
 
 
