@@ -42,6 +42,8 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # The ingest API's own body limit (1,000 items of up to ~10 kB each); larger bodies get 413.
+    API_MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     PROXY_FIX_HOPS = 0
     # Login throttling (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or
     # CACHE_REDIS_URL) names a Redis, which several app servers then share.

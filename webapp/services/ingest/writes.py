@@ -1,0 +1,57 @@
+"""Idempotent writes of sent rows: the database's unique index on (client, client's id) decides.
+
+`insert_new` inserts in one statement with ON CONFLICT DO NOTHING: a key already stored, or
+stored a moment ago by a retry racing this one, is simply not inserted, and its item is then
+compared with what is stored (a duplicate, an update the kind allows, or a conflict).
+Rows go in key order, so two batches with the same keys never wait on each other in a cycle.
+"""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Row, Table, select
+from sqlalchemy.orm import Session
+
+from webapp.services.points import dialect_insert
+
+# Columns that a client's item does not describe: never compared.
+NOT_COMPARED = frozenset({"id", "api_client_id", "external_id", "local_day", "local_hour"})
+
+
+def insert_new(
+    session: Session, table: Table, rows: Sequence[dict[str, Any]], any_conflict: bool = False
+) -> dict[str, int]:
+    """Insert the rows whose (api_client_id, external_id) is new; return {external_id: row id}.
+
+    any_conflict: also skip rows that another unique rule of the table refuses.
+    """
+    if not rows:
+        return {}
+    ordered = sorted(rows, key=lambda row: row["external_id"])
+    stmt = dialect_insert(session, table)
+    if any_conflict:
+        stmt = stmt.on_conflict_do_nothing()
+    else:
+        stmt = stmt.on_conflict_do_nothing(
+            index_elements=["api_client_id", "external_id"], index_where=table.c.external_id.is_not(None)
+        )
+    inserted = session.execute(stmt.returning(table.c.external_id, table.c.id), ordered)
+    return dict(inserted.tuples().all())
+
+
+def stored_rows(
+    session: Session, table: Table, client_id: int, external_ids: Sequence[str]
+) -> dict[str, Row]:
+    """Return the rows this client sent before under these ids, by id."""
+    found: dict[str, Row] = {}
+    for start in range(0, len(external_ids), 1000):
+        part = list(external_ids[start : start + 1000])
+        query = select(table).where(table.c.api_client_id == client_id, table.c.external_id.in_(part))
+        found.update({row.external_id: row for row in session.execute(query)})
+    return found
+
+
+def differences(row: Mapping[str, Any], stored: Row) -> list[str]:
+    """Return the fields whose sent value differs from the stored one."""
+    mapping = stored._mapping
+    return [key for key, value in row.items() if key not in NOT_COMPARED and mapping[key] != value]
