@@ -13,12 +13,10 @@ from webapp.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+from webapp.api import activity, docs, errors, me, roster  # noqa: E402, F401  (declare everything on bp)
+
 
 def init_api(app: Flask) -> None:
     """Register the API's endpoints on this app, exempt from CSRF (clients send a token, no cookie)."""
-    from webapp.api import activity, docs, me, roster  # noqa: F401  (declare the operations)
-    from webapp.api.errors import register_errors
-
-    register_errors(bp)
     app.register_blueprint(bp)
     csrf.exempt(bp)

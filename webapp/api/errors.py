@@ -5,9 +5,10 @@
 come back (Retry-After). Anything unexpected is logged and answered 500 without details.
 """
 
-from flask import Blueprint, current_app, request
+from flask import current_app, request
 from werkzeug.exceptions import HTTPException
 
+from webapp.api import bp
 from webapp.extensions import db
 from webapp.models.ingest.schemas import ItemError, Problem
 from webapp.services.ingest.items import BatchError
@@ -71,6 +72,5 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
-def register_errors(bp: Blueprint) -> None:
-    """Answer every error of the blueprint's endpoints with problem details."""
-    bp.register_error_handler(Exception, api_error_response)
+# Every error of the API's endpoints (and of the guard before them) is answered with problem details.
+bp.register_error_handler(Exception, api_error_response)

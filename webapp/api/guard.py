@@ -5,7 +5,8 @@
 3. the client's own rate limit, requests per minute (else 429 with Retry-After);
 4. for a body: JSON (else 415), at most API_MAX_CONTENT_LENGTH bytes (else 413).
 
-The client is then `g.api_client` (a `ClientRef`) for the endpoint.
+The client is then `g.api_client` (a `ClientRef`) for the endpoint; its last use (time and
+address) is recorded after it, at most once a minute.
 """
 
 import math
@@ -17,7 +18,8 @@ from limits import RateLimitItemPerMinute
 
 from webapp.api.errors import AUTHENTICATE, ApiError
 from webapp.extensions import db
-from webapp.services.ingest.clients import ClientRef, allowed_from, authenticate
+from webapp.models.core.mixins import utcnow
+from webapp.services.ingest.clients import ClientRef, allowed_from, authenticate, note_use
 
 DEFAULT_MAX_BODY = 10 * 1024 * 1024  # 1,000 items of up to ~10 kB each
 
@@ -90,6 +92,10 @@ def guarded(scope: str | None, body: bool):
                 check_body()
             response: Response = current_app.make_response(view(*args, **kwargs))
             response.headers.update(rate_headers)
+            now = utcnow()
+            if g.api_client.use_is_stale(now):  # shown to admins; written at most once a minute
+                note_use(db.session, g.api_client.id, request.remote_addr, now)
+                db.session.commit()
             return response
 
         return run

@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from webapp.models.core.enums import ContentType, Device, SessionEventType
 from webapp.models.core.schemas import (
+    Count,
     ExternalId,
     Hour,
     LearnerRefItem,
@@ -14,9 +15,12 @@ from webapp.models.core.schemas import (
     NonNegInt,
     Percent,
     PosInt,
+    Position,
     ReadSchema,
     RowId,
     Schema,
+    Seconds,
+    SentMoment,
     Slug,
     SmallJSON,
     UnitFloat,
@@ -180,14 +184,14 @@ class LearningSessionItem(LearnerRefItem):
     """A learning session: send it when it starts, and again with its end once known."""
 
     type: Literal["session"]
-    started_at: UTCDatetime
-    ended_at: UTCDatetime | None = None
+    started_at: SentMoment
+    ended_at: SentMoment | None = None
     duration_seconds: int | None = SESSION_SECONDS
     device: Device = Device.WEB
     content_type: ContentType
     skill: Slug | None = None
     path: Slug | None = None
-    module_position: PosInt | None = None
+    module_position: Position | None = None
     completed: bool = False
 
     @model_validator(mode="after")
@@ -207,7 +211,7 @@ class SessionEventItem(LearnerRefItem):
     type: Literal["session_event"]
     session: ExternalId
     event_type: SessionEventType
-    occurred_at: UTCDatetime
+    occurred_at: SentMoment
     payload: SmallJSON | None = None
 
 
@@ -216,10 +220,10 @@ class AttentionSpanItem(LearnerRefItem):
 
     type: Literal["attention_span"]
     session: ExternalId
-    started_at: UTCDatetime
-    ended_at: UTCDatetime
-    focus_seconds: NonNegInt
-    interruptions: NonNegInt = 0
+    started_at: SentMoment
+    ended_at: SentMoment
+    focus_seconds: Seconds
+    interruptions: Count = 0
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -235,9 +239,9 @@ class FocusMetricsItem(LearnerRefItem):
     type: Literal["focus_metrics"]
     session: ExternalId
     focus_score: Percent
-    avg_span_seconds: NonNegFloat
-    longest_span_seconds: NonNegInt
-    distraction_count: NonNegInt = 0
+    avg_span_seconds: float = Field(ge=0, le=86_400, allow_inf_nan=False)
+    longest_span_seconds: Seconds
+    distraction_count: Count = 0
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -250,7 +254,7 @@ class DailyLoginItem(LearnerRefItem):
     """One login: it counts on the learner's local day of `at`."""
 
     type: Literal["daily_login"]
-    at: UTCDatetime
+    at: SentMoment
     device: Device = Device.WEB
 
 
@@ -259,6 +263,6 @@ class BehaviorEventItem(LearnerRefItem):
 
     type: Literal["behavior_event"]
     name: text(64)
-    occurred_at: UTCDatetime
+    occurred_at: SentMoment
     session: ExternalId | None = None
     properties: SmallJSON | None = None

@@ -26,6 +26,7 @@ from webapp.models.core.schemas import (
     ReadSchema,
     RowId,
     Schema,
+    SentMoment,
     Slug,
     UpdateSchema,
     UTCDatetime,
@@ -321,5 +322,5 @@ class PointsItem(LearnerRefItem):
     type: Literal["points"]
     amount: int = Field(gt=0, le=MAX_APP_POINTS)
     reason: Literal["app_reward", "daily_goal"] = "app_reward"
-    earned_at: UTCDatetime
+    earned_at: SentMoment
     note: text(500) | None = None

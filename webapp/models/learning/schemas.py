@@ -7,6 +7,7 @@ from pydantic import Field, model_validator
 
 from webapp.models.core.enums import ContentType, Difficulty, PathStatus, StudyTime
 from webapp.models.core.schemas import (
+    Count,
     ExternalId,
     GradeLevel,
     Hour,
@@ -15,9 +16,11 @@ from webapp.models.core.schemas import (
     NonNegInt,
     Percent,
     PosInt,
+    Position,
     ReadSchema,
     RowId,
     Schema,
+    SentMoment,
     Slug,
     UnitFloat,
     UpdateSchema,
@@ -263,11 +266,11 @@ class QuizAttemptItem(LearnerRefItem):
     """A quiz attempt: send it when started, and again once submitted with its score."""
 
     type: Literal["quiz_attempt"]
-    started_at: UTCDatetime
-    submitted_at: UTCDatetime | None = None
-    score: NonNegFloat = 0
+    started_at: SentMoment
+    submitted_at: SentMoment | None = None
+    score: float = Field(0, ge=0, le=1_000_000, allow_inf_nan=False)
     max_score: float = Field(100, gt=0, le=1_000_000, allow_inf_nan=False)
-    correct_count: NonNegInt = 0
+    correct_count: Count = 0
     total_questions: int = Field(gt=0, le=10_000)
     time_spent_seconds: int = Field(0, ge=0, le=86_400)
     difficulty: Difficulty = Difficulty.MEDIUM
@@ -290,11 +293,11 @@ class PathProgressItem(LearnerRefItem):
     type: Literal["path_progress"]
     path: Slug
     status: PathStatus = PathStatus.IN_PROGRESS
-    enrolled_at: UTCDatetime
+    enrolled_at: SentMoment
     modules_completed: int = Field(0, ge=0, le=10_000)
-    current_module_position: PosInt | None = None
-    last_activity_at: UTCDatetime | None = None
-    completed_at: UTCDatetime | None = None
+    current_module_position: Position | None = None
+    last_activity_at: SentMoment | None = None
+    completed_at: SentMoment | None = None
 
     @model_validator(mode="after")
     def _consistent(self):

@@ -14,6 +14,7 @@ from webapp.models.core.schemas import (
     ReadSchema,
     RowId,
     Schema,
+    SentDay,
     UpdateSchema,
     UTCDatetime,
     WriteSchema,
@@ -154,8 +155,8 @@ class MembershipItem(LearnerRefItem):
 
     type: Literal["membership"]
     group: ExternalId
-    joined_on: date
-    left_on: date | None = None
+    joined_on: SentDay
+    left_on: SentDay | None = None
 
     @model_validator(mode="after")
     def _in_order(self):
@@ -169,8 +170,8 @@ class TeacherAssignmentItem(IngestItem):
     type: Literal["teacher_assignment"]
     group: ExternalId
     teacher_email: Email
-    assigned_on: date
-    left_on: date | None = None
+    assigned_on: SentDay
+    left_on: SentDay | None = None
 
     @model_validator(mode="after")
     def _in_order(self):

@@ -19,7 +19,7 @@ from webapp.services import audit, marks
 from webapp.services.ingest import tallies
 from webapp.services.ingest.activity import ActivityWriter
 from webapp.services.ingest.batch import Batch
-from webapp.services.ingest.clients import ClientRef, note_use
+from webapp.services.ingest.clients import ClientRef
 from webapp.services.ingest.items import BatchError, parse_batch
 from webapp.services.ingest.roster import RosterWriter
 
@@ -85,7 +85,6 @@ def _finish(batch: Batch, parsed, client: ClientRef, kind: str, remote_addr: str
         summary=f"{kind} batch from API client {client.name}: {_said(counts)}",
         remote_addr=remote_addr,
     )  # fmt: skip
-    note_use(batch.session, client.id, remote_addr, batch.now)
     return result
 
 

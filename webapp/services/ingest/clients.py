@@ -37,6 +37,11 @@ class ClientRef:
     scopes: frozenset[str]
     allowed_networks: tuple[str, ...]
     rate_limit_per_minute: int
+    last_used_at: datetime | None = None
+
+    def use_is_stale(self, now: datetime) -> bool:
+        """Whether its recorded last use is old enough to be written again."""
+        return self.last_used_at is None or self.last_used_at < now - LAST_USED_EVERY
 
 
 def new_token() -> str:
@@ -94,7 +99,7 @@ def authenticate(session: Session, token: str) -> ClientRef | None:
     if row is None or not row.is_active or row.revoked_at is not None:
         return None
     return ClientRef(row.id, row.name, frozenset(row.scopes or ()), tuple(row.allowed_networks or ()),
-                     row.rate_limit_per_minute)  # fmt: skip
+                     row.rate_limit_per_minute, row.last_used_at)  # fmt: skip
 
 
 def allowed_from(client: ClientRef, address: str | None) -> bool:

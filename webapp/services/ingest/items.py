@@ -44,6 +44,10 @@ class ParsedBatch:
     received: int = 0
 
 
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def pointer(*parts: Any) -> str:
     """Return a JSON pointer (RFC 6901) to parts."""
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
@@ -83,8 +87,8 @@ def parse_batch(raw: bytes, envelope: type[BaseModel], item: TypeAdapter, tags: 
     except ValidationError:
         pass
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = json.loads(raw, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise BatchError(
             "The body is not valid JSON.", [ItemError(pointer="", reason=str(exc))], 400
         ) from exc
