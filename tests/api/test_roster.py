@@ -54,8 +54,10 @@ def test_a_membership_may_name_a_learner_and_group_made_earlier_in_the_batch(cli
         {"type": "membership", "id": "m3", "learner": "L1", "group": "G1", "joined_on": "2026-06-02",
          "left_on": "2026-06-01"},
     ])  # fmt: skip
-    # Memberships are stored after learners and groups, whatever their place in the batch.
-    assert statuses(response) == ["accepted", "accepted", "accepted", "duplicate", "rejected", "rejected"]
+    # Memberships are stored after learners and groups, whatever their place in the batch; the
+    # later item about the same membership is the one that counts.
+    assert statuses(response) == ["duplicate", "accepted", "accepted", "accepted", "rejected", "rejected"]
+    assert response.get_json()["results"][0]["detail"] == "superseded by a later item of this batch"
     assert errors_of(response, 4)[0][0] == "/items/4/group"
     assert errors_of(response, 5) == [("/items/5", "left_on must come after joined_on")]
     member = session.scalars(select(GroupMember)).one()

@@ -15,8 +15,10 @@ from webapp.admin import (
     social,
     users,
 )
+from webapp.admin.api_clients import ApiClientsView
 from webapp.admin.base import SecureIndexView
 from webapp.admin.points import PointsAdjustmentView
+from webapp.admin.roster import RosterImportView
 from webapp.auth.headers import csp_nonce
 
 DOMAINS = (users, engagement, gamification, learning, social, notifications, analytics, audit)
@@ -37,4 +39,6 @@ def init_admin(app: Flask) -> Admin:
     admin.add_view(
         PointsAdjustmentView(name="Points adjustments", category="Gamification", endpoint="pointsadjustment")
     )
+    admin.add_view(RosterImportView(name="Roster import", category="Users", endpoint="rosterimport"))
+    admin.add_view(ApiClientsView(name="API clients", category="Users", endpoint="apiclients"))
     return admin

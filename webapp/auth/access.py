@@ -33,6 +33,8 @@ REPORTS = "reports"
 STAFF = "StaffAccount"
 LEARNER = "Learner"
 POINTS_ADJUSTMENT = "PointsAdjustment"
+API_CLIENTS = "ApiClient"
+ROSTER_IMPORT = "RosterImport"
 
 # Catalogue and learner data that operators run: full CRUD (every change audited).
 EDITABLE = frozenset(
@@ -88,8 +90,10 @@ DERIVED = frozenset(
 )
 # Points are granted or removed only as new ledger transactions with a reason.
 LEDGER_WRITES = frozenset({POINTS_ADJUSTMENT})
-# Resources only admins may touch at all.
-ADMIN_ONLY = frozenset({STAFF})
+# Roster files: operators and admins check them (list) and apply them (create).
+IMPORTS = frozenset({ROSTER_IMPORT})
+# Resources only admins may touch at all: staff accounts, and the API's clients and their tokens.
+ADMIN_ONLY = frozenset({STAFF, API_CLIENTS})
 
 _MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
 _STAFF_ROLES = frozenset({Role.TEACHER, Role.OPERATOR, Role.ADMIN})
@@ -111,7 +115,7 @@ def allowed_actions(role: Role | None, resource: str) -> frozenset[Action]:
         return ALL
     if resource in APPEND_ONLY or resource in DERIVED:
         return READ
-    if resource in LEDGER_WRITES:
+    if resource in LEDGER_WRITES or resource in IMPORTS:
         return APPEND
     return frozenset()
 

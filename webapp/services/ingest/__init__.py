@@ -29,7 +29,7 @@ ACTIVITY_TYPES = {"session", "session_event", "attention_span", "focus_metrics",
                   "daily_login", "behavior_event", "points", "path_progress"}  # fmt: skip
 ROSTER_TYPES = {"learner", "study_group", "membership", "teacher_assignment"}
 
-__all__ = ["BatchError", "ClientRef", "ingest_activity", "ingest_roster"]
+__all__ = ["ROSTER_ITEM", "BatchError", "ClientRef", "ingest_activity", "ingest_roster", "write_roster"]
 
 
 def ingest_activity(
@@ -65,14 +65,20 @@ def ingest_roster(
 ) -> BatchResult:
     """Store a batch of roster items; return one result per item."""
     parsed = parse_batch(raw, RosterBatch, ROSTER_ITEM, ROSTER_TYPES)
-    batch = Batch(session, client.id, now or utcnow())
-    writer = RosterWriter(batch, parsed.valid)
+    batch = write_roster(session, parsed.valid, client.id, now or utcnow())
+    return _finish(batch, parsed, client, "roster", remote_addr)
+
+
+def write_roster(session: Session, items: list, client_id: int | None, now: datetime) -> Batch:
+    """Store validated roster items (index, item) in dependency order; return the batch's state."""
+    batch = Batch(session, client_id, now)
+    writer = RosterWriter(batch, items)
     writer.learners()
     writer.groups()
     writer.memberships()
     writer.teachers()
     marks.mark(session, batch.touched)
-    return _finish(batch, parsed, client, "roster", remote_addr)
+    return batch
 
 
 def _finish(batch: Batch, parsed, client: ClientRef, kind: str, remote_addr: str | None) -> BatchResult:

@@ -19,7 +19,7 @@ class Batch:
     """One batch of one client: every item ends with exactly one result."""
 
     session: Session
-    client_id: int
+    client_id: int | None  # None: not sent through the API (a roster file an operator imports)
     now: datetime
     results: dict[int, ItemResult] = field(default_factory=dict)
     touched: set[tuple[int, date]] = field(default_factory=set)
