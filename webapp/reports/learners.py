@@ -18,6 +18,7 @@ from webapp.reports import learner_charts as lc
 from webapp.reports import learner_queries as q
 from webapp.reports.charts import Chart, csv_response
 from webapp.reports.filters import ReportFilter
+from webapp.reports.learner_paths import PROGRESS_DEFINITION, learning_paths
 from webapp.reports.views import current_filter
 
 
@@ -59,6 +60,7 @@ def learner(learner_id: int):
         save_report=False, person=person, charts=charts,
         totals=q.points_and_streak(db.session, learner_id), badges=q.badges(db.session, learner_id),
         profile=q.engagement_profile(db.session, learner_id), risk_as_of=as_of, risks=risks,
+        paths=learning_paths(db.session, learner_id), progress_definition=PROGRESS_DEFINITION,
     )  # fmt: skip
 
 
