@@ -112,6 +112,8 @@ UTCDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Timezone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_valid_timezone)]
 Locale = Annotated[str, StringConstraints(max_length=16, pattern=r"^[a-z]{2,3}([-_][A-Za-z0-9]{2,8})*$")]
 Slug = Annotated[str, StringConstraints(max_length=64, pattern=r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]
+# A reference to a stored slug: looser than a new one, so that older slugs ("a--b") can be named.
+SlugRef = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
 Email = Annotated[EmailStr, StringConstraints(max_length=254)]
 Url = Annotated[str, StringConstraints(max_length=500, pattern=r"^https?://\S+$")]
 SmallJSON = Annotated[dict[str, Any], AfterValidator(_small_json)]

@@ -21,7 +21,7 @@ from webapp.models.core.schemas import (
     Schema,
     Seconds,
     SentMoment,
-    Slug,
+    SlugRef,
     SmallJSON,
     UnitFloat,
     UTCDatetime,
@@ -189,8 +189,8 @@ class LearningSessionItem(LearnerRefItem):
     duration_seconds: int | None = SESSION_SECONDS
     device: Device = Device.WEB
     content_type: ContentType
-    skill: Slug | None = None
-    path: Slug | None = None
+    skill: SlugRef | None = None
+    path: SlugRef | None = None
     module_position: Position | None = None
     completed: bool = False
 

@@ -22,6 +22,7 @@ from webapp.models.core.schemas import (
     Schema,
     SentMoment,
     Slug,
+    SlugRef,
     UnitFloat,
     UpdateSchema,
     UTCDatetime,
@@ -274,7 +275,7 @@ class QuizAttemptItem(LearnerRefItem):
     total_questions: int = Field(gt=0, le=10_000)
     time_spent_seconds: int = Field(0, ge=0, le=86_400)
     difficulty: Difficulty = Difficulty.MEDIUM
-    skill: Slug | None = None
+    skill: SlugRef | None = None
     session: ExternalId | None = None
 
     @model_validator(mode="after")
@@ -291,7 +292,7 @@ class PathProgressItem(LearnerRefItem):
     """A learner's enrolment in a learning path and how far they are (one row per learner and path)."""
 
     type: Literal["path_progress"]
-    path: Slug
+    path: SlugRef
     status: PathStatus = PathStatus.IN_PROGRESS
     enrolled_at: SentMoment
     modules_completed: int = Field(0, ge=0, le=10_000)
