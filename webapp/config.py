@@ -65,6 +65,9 @@ class Config:
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", self.PROXY_FIX_HOPS))
+        self.API_MAX_CONTENT_LENGTH = int(
+            os.environ.get("API_MAX_CONTENT_LENGTH", self.API_MAX_CONTENT_LENGTH)
+        )
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or self.RATELIMIT_STORAGE_URI
         self.CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or self.CACHE_REDIS_URL
         if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":

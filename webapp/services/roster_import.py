@@ -155,14 +155,14 @@ def _write(session: Session, plan: "_Plan", outcomes: list[RowOutcome], now: dat
     return len(items)
 
 
-def _note(outcome: RowOutcome, kind: str, result) -> None:
-    if result.status == "rejected":
-        for error in result.errors:
-            parts = error.pointer.split("/")
+def _note(outcome: RowOutcome, kind: str, result: dict) -> None:
+    if result["status"] == "rejected":
+        for error in result["errors"]:
+            parts = error["pointer"].split("/")
             column = ITEM_FIELDS[kind].get(parts[3], parts[3]) if len(parts) > 3 else kind.replace("_", " ")
-            outcome.reasons.append(f"{column}: {error.reason}")
-    elif result.status == "accepted" and outcome.action != "create":
-        outcome.action = "create" if result.detail == "created" else "change"
+            outcome.reasons.append(f"{column}: {error['reason']}")
+    elif result["status"] == "accepted" and outcome.action != "create":
+        outcome.action = "create" if result["detail"] == "created" else "change"
 
 
 class _Plan:

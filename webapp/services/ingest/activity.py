@@ -8,6 +8,7 @@ learner-local day and hour from `webapp.services.timezones`, once, here.
 
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import date
 
 from webapp.models import (
     AttentionSpan,
@@ -34,10 +35,11 @@ QUIZZES = SentKind(
     gate="submitted_at",
     completes=("score", "correct_count", "time_spent_seconds"),
 )
-EVENTS = SentKind(SessionEvent.__table__)
+# Nothing derived reads session events or the clickstream (rollups, streaks and points stand on
+# sessions, spans, focus, quizzes, logins and points): storing them marks no day for the jobs.
+EVENTS = SentKind(SessionEvent.__table__, days=lambda row: [])
 SPANS = SentKind(AttentionSpan.__table__)
-FOCUS = SentKind(FocusMetrics.__table__, days=lambda row: [])  # a session's focus: its day is the session's
-BEHAVIOR = SentKind(BehaviorEvent.__table__)
+BEHAVIOR = SentKind(BehaviorEvent.__table__, days=lambda row: [])
 
 Items = list[tuple[int, IngestItem]]
 
@@ -52,6 +54,7 @@ class ActivityWriter:
         for index, item in items:
             self.by_type[item.type].append((index, item))
         self.learners = refs.learners(batch.session, {item.learner for _, item in items})
+        self.session_days: dict[int, date] = {}  # session row id -> its local day
 
     def known(self, kind: str, moments: tuple[str, ...]) -> Items:
         """This kind's items with a known learner and no moment ahead of the clock."""
@@ -98,10 +101,11 @@ class ActivityWriter:
         """Items whose session (if they name one) is this client's and their learner's, with its row id."""
         wanted = {item.session for _, item in items if item.session}
         named = refs.client_sessions(self.batch.session, self.batch.client_id, wanted)
+        self.session_days.update({row_id: day for row_id, _, day in named.values()})
         kept = []
         for index, item in items:
             learner_id = self.learners[item.learner].id
-            found = named.get(item.session) if item.session else (None, learner_id)
+            found = named.get(item.session) if item.session else (None, learner_id, None)
             if found is None:
                 self.batch.reject(index, item, "session", "this client sent no session with this id")
             elif found[1] != learner_id:
@@ -139,7 +143,11 @@ class ActivityWriter:
                           "longest_span_seconds": item.longest_span_seconds,
                           "distraction_count": item.distraction_count}  # fmt: skip
 
-        store(self.batch, FOCUS, self.in_sessions("focus_metrics", (), build), any_conflict=True)
+        # A session's focus counts on the session's local day.
+        kind = SentKind(
+            FocusMetrics.__table__, days=lambda row: [(row["user_id"], self.session_days[row["session_id"]])]
+        )
+        store(self.batch, kind, self.in_sessions("focus_metrics", (), build), any_conflict=True)
 
     def behavior(self) -> None:
         """Behaviour events (a session is optional)."""

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from webapp.models.core.schemas import IngestItem
-from webapp.models.ingest.schemas import BatchResult, ItemError, ItemResult
+from webapp.models.ingest.schemas import BatchResult
 from webapp.services.ingest.items import ParsedBatch, pointer
 
 # Clocks drift: a moment up to five minutes ahead of ours is taken as now-ish, beyond is refused.
@@ -21,28 +21,41 @@ class Batch:
     session: Session
     client_id: int | None  # None: not sent through the API (a roster file an operator imports)
     now: datetime
-    results: dict[int, ItemResult] = field(default_factory=dict)
+    # index -> the item's result as a plain dict (validated once, as a BatchResult, at the end)
+    results: dict[int, dict] = field(default_factory=dict)
     touched: set[tuple[int, date]] = field(default_factory=set)
 
     def accept(self, index: int, item: IngestItem, detail: str | None = None) -> None:
         """The item was stored (or changed what was stored)."""
-        self.results[index] = ItemResult.model_construct(
-            index=index, id=item.id, status="accepted", detail=detail, errors=[]
-        )
+        self.results[index] = {
+            "index": index,
+            "id": item.id,
+            "status": "accepted",
+            "detail": detail,
+            "errors": [],
+        }
 
     def duplicate(self, index: int, item: IngestItem, detail: str | None = None) -> None:
         """The item was stored before: nothing changed."""
-        self.results[index] = ItemResult.model_construct(
-            index=index, id=item.id, status="duplicate", detail=detail, errors=[]
-        )
+        self.results[index] = {
+            "index": index,
+            "id": item.id,
+            "status": "duplicate",
+            "detail": detail,
+            "errors": [],
+        }
 
     def reject(self, index: int, item: IngestItem, field_name: str | None, reason: str) -> None:
         """The item cannot be stored; field_name is the field at fault (None: the whole item)."""
         where = pointer("items", index) if field_name is None else pointer("items", index, field_name)
-        error = ItemError.model_construct(pointer=where, reason=reason)
-        self.results[index] = ItemResult.model_construct(
-            index=index, id=item.id, status="rejected", detail=None, errors=[error]
-        )
+        error = {"pointer": where, "reason": reason}
+        self.results[index] = {
+            "index": index,
+            "id": item.id,
+            "status": "rejected",
+            "detail": None,
+            "errors": [error],
+        }
 
     def is_open(self, index: int) -> bool:
         """Whether the item has no result yet."""
@@ -72,9 +85,9 @@ class Batch:
     def outcome(self, parsed: ParsedBatch) -> BatchResult:
         """Return the batch's result: every item, in the order sent, with the counts."""
         for result in parsed.rejected:
-            self.results[result.index] = result
+            self.results[result.index] = result.model_dump()
         ordered = [self.results[i] for i in sorted(self.results)]
         counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
         for result in ordered:
-            counts[result.status] += 1
-        return BatchResult.model_construct(received=parsed.received, results=ordered, **counts)
+            counts[result["status"]] += 1
+        return BatchResult.model_validate({"received": parsed.received, "results": ordered, **counts})

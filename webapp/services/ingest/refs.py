@@ -3,6 +3,7 @@ by its own ids, skills and paths by slug. One query per kind of reference and ba
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
@@ -39,15 +40,15 @@ def learners(session: Session, external_ids: Iterable[str]) -> dict[str, Learner
 
 def client_sessions(
     session: Session, client_id: int, external_ids: Iterable[str]
-) -> dict[str, tuple[int, int]]:
-    """Return {client's session id: (row id, learner id)} of this client's sessions."""
-    found: dict[str, tuple[int, int]] = {}
+) -> dict[str, tuple[int, int, date]]:
+    """Return {client's session id: (row id, learner id, local day)} of this client's sessions."""
+    found: dict[str, tuple[int, int, date]] = {}
     ls = LearningSession
     for part in _chunks(external_ids):
-        query = select(ls.external_id, ls.id, ls.user_id).where(
+        query = select(ls.external_id, ls.id, ls.user_id, ls.local_day).where(
             ls.api_client_id == client_id, ls.external_id.in_(part)
         )
-        found.update({ext: (row_id, uid) for ext, row_id, uid in session.execute(query)})
+        found.update({ext: (row_id, uid, day) for ext, row_id, uid, day in session.execute(query)})
     return found
 
 
