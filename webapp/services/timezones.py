@@ -3,9 +3,10 @@
 Every raw activity row (sessions, events, spans, quiz attempts, behaviour events,
 points, badges) stores the local day and hour of its moment in the learner's time
 zone, worked out once when the row is written: `local_day_hour()` is that rule, and
-every writer calls it (the ingest API, the demo seed, the engine's ledger, the ORM
-hook in `webapp.models.core.localtime`, the test factories). Rollups and rules read
-the stored columns and never convert again.
+every writer calls it: the ingest API, the demo seed, the engine's ledger and badges,
+and (through `install_orm_hook()` below) every row added through an ORM session, which
+covers the admin's forms and the test factories. Rollups and rules read the stored
+columns and never convert again.
 
 A learner whose time zone changes later keeps the local days of the rows already
 written: those days are the ones the learner lived (a streak kept in Kolkata stays
