@@ -8,7 +8,8 @@ from sqlalchemy import select
 from tests.api.support import api_client, bearer, post
 from tests.conftest import make_config
 from webapp import create_app
-from webapp.models import ApiClient
+from webapp.extensions import db
+from webapp.models import ApiClient, metadata
 from webapp.services.ingest.clients import revoke, rotate_token
 
 ONE = [{"type": "learner", "id": "L1", "name": "Asha"}]
@@ -100,11 +101,15 @@ def limited_app(database_url):
     app = create_app(make_config(database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://"))
     with app.app_context():
         yield app
+        db.session.rollback()
+        for table in reversed(metadata.sorted_tables):  # what the shared app's fixture does for its tests
+            db.session.execute(table.delete())
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # its own pool: close the connections, do not leave them to the collector
 
 
-def test_each_client_has_its_own_rate_limit_and_429_says_when_to_retry(limited_app, session):
-    from webapp.extensions import db
-
+def test_each_client_has_its_own_rate_limit_and_429_says_when_to_retry(limited_app):
     _, slow = api_client(db.session, rate_limit_per_minute=2)
     _, other = api_client(db.session, rate_limit_per_minute=100)
     client = limited_app.test_client()
