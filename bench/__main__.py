@@ -17,7 +17,7 @@ from bench.targets import evaluate
 from webapp.config import normalise_database_url
 
 HERE = Path(__file__).resolve().parent
-ALL_MEASURES = ("seed", "pages", "admin", "refresh", "jobs", "load", "weight")
+ALL_MEASURES = ("seed", "pages", "admin", "refresh", "jobs", "load", "weight", "ingest")
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -43,6 +43,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--load-seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--load-sizes", default=None, help="sizes to load-test (default: the largest given)")
+    parser.add_argument(
+        "--ingest-batches", type=int, default=40, help="batches of 500 events per ingest client"
+    )
+    parser.add_argument(
+        "--ingest-workers", type=int, default=4, help="gunicorn workers for the ingest measure"
+    )
     parser.add_argument("--postgres-url", default=None, help="server for the bench databases")
     parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md")
     return parser.parse_args(argv)
@@ -118,6 +124,25 @@ def sections() -> dict[str, Section]:
             "Page weight: Chromium at 390x844 on 1.6 Mbps down, 150 ms RTT (teacher, gunicorn)",
             ["page", "visit", "requests", "transferred (KB)", "last chart (s)", "charts", "target"],
         ),
+        "ingest": Section(
+            "Ingest API: gunicorn on a fresh database, clients sending batches of session events at once",
+            [
+                "backend",
+                "workers",
+                "clients",
+                "batch",
+                "events",
+                "seconds",
+                "events/s",
+                "p50 ms",
+                "p99 ms",
+                "errors",
+            ],
+        ),
+        "roster": Section(
+            "Roster import of 10,000 CSV rows (learners in 250 groups), in-process",
+            ["backend", "dry run s", "apply s", "re-import s", "rows created", "re-import unchanged"],
+        ),
     }
 
 
@@ -139,8 +164,10 @@ def main(argv: list[str]) -> int:
     )
     started = time.monotonic()
     for backend in backends:
-        for size in sizes:
+        for size in sizes if wanted - {"ingest"} else ():  # the ingest measure makes its own database
             run_one(args, results, builder, backend, size, wanted, load_sizes)
+        if "ingest" in wanted:
+            run_ingest(args, results, builder, backend)
     write(args, results, about, skipped, time.monotonic() - started)
     return 0
 
@@ -172,6 +199,20 @@ def run_one(args, results, builder, backend, size, wanted, load_sizes) -> None:
             traceback.print_exc()
             section = results.get(name) or results["jobs_day"]
             section.notes.append(f"{ds.label}: failed: {type(exc).__name__}: {str(exc)[:300]}")
+
+
+def run_ingest(args, results, builder, backend) -> None:
+    """The ingest API under concurrent clients, and a 10,000-row roster import, on fresh databases."""
+    print(f"   ingest on {backend} ...", file=sys.stderr, flush=True)
+    for name, step in (
+        ("ingest", lambda: measures.ingest(results["ingest"], builder, backend, CACHE, args)),
+        ("roster", lambda: measures.roster_import(results["roster"], builder, backend)),
+    ):
+        try:
+            step()
+        except Exception as exc:  # a benchmark reports, it does not stop
+            traceback.print_exc()
+            results[name].notes.append(f"{backend}: failed: {type(exc).__name__}: {str(exc)[:300]}")
 
 
 def available_commands() -> set[str]:
@@ -213,9 +254,10 @@ def write(args, results: dict[str, Section], about, skipped: list[str], seconds:
         print("\n" + block, flush=True)
         parts.append(block)
     targets = evaluate(results)
-    block = "## Targets (issue 6)\n\n" + (markdown_table(["target", "backend", "size", "result"], targets)
-                                         if targets else "_no target could be evaluated_")  # fmt: skip
-    block = kept.get("Targets (issue 6)", block) if not targets else block
+    title = "Targets (issues 6 and 12)"
+    table = markdown_table(["target", "backend", "size", "result"], targets) if targets else None
+    block = f"## {title}\n\n" + (table or "_no target could be evaluated_")
+    block = kept.get(title, block) if not targets else block
     print("\n" + block, flush=True)
     parts.append(block)
     findings = HERE / "FINDINGS.md"

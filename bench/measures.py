@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from bench import ingest as ingest_bench
 from bench import jobs, load, pages, refresh, weight
 from bench.apps import PASSWORDS, logged_in, make_app
 from bench.datasets import Builder, Dataset
@@ -250,3 +251,26 @@ def jobs_measures(sections: dict[str, Section], ds: Dataset, builder: Builder) -
     finally:
         dispose(app)
         builder.drop(url)
+
+
+def ingest(section: Section, builder: Builder, backend: str, log_dir, args) -> None:
+    """Events per second through the API: 4 clients at once, batches of 500 session events."""
+    result = ingest_bench.run(
+        builder, backend, log_dir / f"gunicorn-ingest-{backend}.log", workers=args.ingest_workers,
+        batches=args.ingest_batches,
+    )  # fmt: skip
+    section.rows.append([
+        backend, result.workers, result.clients, result.batch, f"{result.events:,}", f"{result.seconds:.1f}",
+        f"{result.events_per_second:,.0f}", ms(result.p50_ms), ms(result.p99_ms), result.errors,
+    ])  # fmt: skip
+    section.data.append({"backend": backend, "events_per_second": result.events_per_second})
+
+
+def roster_import(section: Section, builder: Builder, backend: str) -> None:
+    """A 10,000-row roster file: checked, applied, applied again."""
+    timings = ingest_bench.roster_import(builder, backend)
+    section.rows.append([
+        backend, f"{timings['dry']:.1f}", f"{timings['apply']:.1f}", f"{timings['again']:.1f}",
+        f"{timings['created']:,}", f"{timings['unchanged']:,}",
+    ])  # fmt: skip
+    section.data.append({"backend": backend, **timings})

@@ -53,6 +53,7 @@ def evaluate(sections: dict[str, Section]) -> list[list[str]]:
                     verdict(worst["ms"], 100),
                 ]
             )
+    rows += _ingest_rows(sections.get("ingest"), sections.get("roster"))
     rows += _refresh_rows(sections.get("refresh"))
     rows += _load_rows(sections.get("load"))
     return rows
@@ -90,4 +91,18 @@ def _load_rows(section: Section | None) -> list[list[str]]:
                 else (f"**missed**: {rps:,.0f} < {admin:,.0f} req/s ({rps / admin:.2f}x)")
             )
             rows.append([f"{label} req/s >= admin list of a small table", key[1], key[0], result])
+    return rows
+
+
+def _ingest_rows(ingest: Section | None, roster: Section | None) -> list[list[str]]:
+    """Issue 12: >= 10,000 events/s through the API (aim 20,000); 10,000 roster rows in < 10 s."""
+    rows: list[list[str]] = []
+    for found in ingest.data if ingest else []:
+        rate = found["events_per_second"]
+        result = f"met ({rate:,.0f} events/s)" if rate >= 10_000 else f"**missed** ({rate:,.0f} events/s)"
+        rows.append(["ingest >= 10,000 events/s (aim 20,000)", found["backend"], "-", result])
+    for found in roster.data if roster else []:
+        rows.append(
+            ["roster import of 10,000 rows < 10 s", found["backend"], "-", verdict(found["apply"], 10, "s")]
+        )
     return rows

@@ -10,6 +10,7 @@ days to today's UTC date: pass `day=` explicitly when a learner needs rows on
 several days.
 """
 
+import hashlib
 import itertools
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -22,6 +23,7 @@ from werkzeug.security import generate_password_hash
 from webapp.models import (
     PLATFORM_SCOPE,
     ActivityFeed,
+    ApiClient,
     AssessmentResult,
     AttentionSpan,
     AuditEntry,
@@ -37,6 +39,7 @@ from webapp.models import (
     FocusMetrics,
     GroupMember,
     HourlyMetric,
+    IngestReceipt,
     JobRun,
     Leaderboard,
     LeaderboardEntry,
@@ -49,6 +52,7 @@ from webapp.models import (
     Notification,
     NotificationPreference,
     NotificationTemplate,
+    PathEnrolment,
     PathModule,
     PointsReasonMetric,
     PointsTransaction,
@@ -73,6 +77,7 @@ from webapp.models import (
     UserStreak,
 )
 from webapp.models.core.enums import (
+    ApiScope,
     AuditAction,
     BadgeMetric,
     Channel,
@@ -406,6 +411,14 @@ def make_path_module(session: Session, /, **kw) -> PathModule:
     return _save(session, PathModule, defaults, kw)
 
 
+def make_path_enrolment(session: Session, /, **kw) -> PathEnrolment:
+    """A learner enrolled a week ago in a path, two modules done."""
+    _parent(session, kw, "user", make_learner)
+    _parent(session, kw, "path", make_path)
+    defaults = {"enrolled_at": now() - timedelta(days=7), "modules_completed": 2, "last_activity_at": now()}
+    return _save(session, PathEnrolment, defaults, kw)
+
+
 def make_quiz_attempt(session: Session, /, **kw) -> QuizAttempt:
     """A submitted quiz attempt: 8 of 10 correct, 80 of 100 points."""
     _parent(session, kw, "user", make_learner)
@@ -641,6 +654,33 @@ def make_change_mark(session: Session, /, **kw) -> ChangeMark:
     if "user" in kw:
         kw["user_id"] = kw.pop("user").id
     return _save(session, ChangeMark, {"consumer": "engine", "day": today(), "version": 1}, kw)
+
+
+def api_token(n: int | None = None) -> str:
+    """A token that a test client sends (its hash is what make_api_client stores)."""
+    return f"sd_test_token_{n if n is not None else next_id()}_0123456789abcdef"
+
+
+def make_api_client(session: Session, /, token: str | None = None, **kw) -> ApiClient:
+    """An active API client allowed to send activity and rosters, holding `token` (hashed)."""
+    token = token or api_token()
+    defaults = {
+        "name": f"App {next_id()}",
+        "token_prefix": token[:12],
+        "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+        "scopes": [ApiScope.ACTIVITY_WRITE.value, ApiScope.ROSTER_WRITE.value],
+        "allowed_networks": [],
+        "rate_limit_per_minute": 600,
+    }
+    return _save(session, ApiClient, defaults, kw)
+
+
+def make_ingest_receipt(session: Session, /, **kw) -> IngestReceipt:
+    """A daily login item a client sent."""
+    _parent(session, kw, "api_client", make_api_client)
+    if "api_client" in kw:
+        kw["api_client_id"] = kw.pop("api_client").id
+    return _save(session, IngestReceipt, {"kind": "daily_login", "external_id": f"login-{next_id()}"}, kw)
 
 
 def make_audit_entry(session: Session, /, **kw) -> AuditEntry:

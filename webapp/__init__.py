@@ -47,10 +47,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     import webapp.auth.sessions  # noqa: F401  (registers the user loader)
+    from webapp.services.timezones import install_orm_hook
+
+    install_orm_hook()
 
 
 def register_blueprints(app: Flask) -> None:
     """Attach the blueprints."""
+    from webapp.api import init_api
     from webapp.auth import bp as auth_bp
     from webapp.digest import bp as digest_bp
     from webapp.main import bp as main_bp
@@ -60,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(digest_bp)
+    init_api(app)
 
 
 def init_security(app: Flask) -> None:
@@ -123,8 +128,11 @@ ERROR_MESSAGES = {
 
 def register_errorhandlers(app: Flask) -> None:
     """Render our own error pages; never leak exception or database text."""
+    from webapp.api.errors import api_error_response, is_api_request
 
     def render_error(error: Exception):
+        if is_api_request():  # the API answers problem details, also for 404 and 405 of its routes
+            return api_error_response(error)
         code = error.code if isinstance(error, HTTPException) else 500
         if code == 500:
             db.session.rollback()

@@ -53,6 +53,8 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # The ingest API's own body limit (1,000 items of up to ~10 kB each); larger bodies get 413.
+    API_MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     PROXY_FIX_HOPS = 0
     # Login throttling (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or
     # CACHE_REDIS_URL) names a Redis, which several app servers then share.
@@ -107,6 +109,9 @@ class Config:
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", self.PROXY_FIX_HOPS))
+        self.API_MAX_CONTENT_LENGTH = int(
+            os.environ.get("API_MAX_CONTENT_LENGTH", self.API_MAX_CONTENT_LENGTH)
+        )
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or self.RATELIMIT_STORAGE_URI
         self.CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or self.CACHE_REDIS_URL
         if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":

@@ -25,6 +25,7 @@ from tests.helpers import login
 
 LOGIN, DENY, OK, PUBLIC, SCOPED, SKIP = "login", "403", "ok", "public", "scoped", "skip"
 PROBE = "probe"  # the health check: 200, or 503 here (the test schema is not stamped with a revision)
+API = "api"  # the ingest API: a client's token or 401, whoever is signed in here
 ROLES = ("anonymous", "learner", "teacher", "operator", "admin")
 
 
@@ -116,6 +117,16 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "digest.unsubscribe_page": everyone(PUBLIC),
     "digest.unsubscribe": everyone(PUBLIC),
     "digest.subscribe": everyone(PUBLIC),
+    "api.post_activity": everyone(API),
+    "api.post_roster": everyone(API),
+    "api.get_me": everyone(API),
+    "rosterimport.index": signed_in(DENY, OK, OK),
+    "rosterimport.sample": signed_in(DENY, OK, OK),
+    "rosterimport.check": signed_in(DENY, OK, OK),
+    "rosterimport.apply": signed_in(DENY, OK, OK),
+    "apiclients.index": signed_in(DENY, DENY, OK),
+    "apiclients.rotate": signed_in(DENY, DENY, OK),
+    "apiclients.revoke_view": signed_in(DENY, DENY, OK),
 }
 ENDPOINTS |= {
     f"{view}.{method}": outcome
@@ -127,6 +138,7 @@ PREFIXES: dict[str, dict[str, str]] = {
     "reports.": signed_in(SCOPED, SCOPED, SCOPED),
     "health.": everyone(PUBLIC),
     "main.": signed_in(SCOPED, SCOPED, SCOPED),
+    "api.": everyone(PUBLIC),  # the OpenAPI document and its docs
 }
 
 
@@ -174,6 +186,8 @@ def check(outcome: str, response) -> bool:
         return response.status_code in (200, 404) or (response.status_code == 302 and not to_login)
     if outcome == PROBE:
         return response.status_code in (200, 503)
+    if outcome == API:
+        return response.status_code == 401
     if outcome == PUBLIC:
         return response.status_code < 400 or response.status_code == 404
     raise AssertionError(outcome)

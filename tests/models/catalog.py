@@ -10,6 +10,7 @@ from webapp.models.analytics import schemas as analytics
 from webapp.models.audit import schemas as audit
 from webapp.models.engagement import schemas as engagement
 from webapp.models.gamification import schemas as gamification
+from webapp.models.ingest import schemas as ingest
 from webapp.models.jobs import schemas as jobs
 from webapp.models.learning import schemas as learning
 from webapp.models.notifications import schemas as notifications
@@ -60,6 +61,7 @@ CASES = [
     Case("SkillMastery", M + "learning.skills", f.make_mastery, learning),
     Case("LearningPath", M + "learning.paths", f.make_path, learning),
     Case("PathModule", M + "learning.paths", f.make_path_module, learning),
+    Case("PathEnrolment", M + "learning.paths", f.make_path_enrolment, learning),
     Case("QuizAttempt", M + "learning.assessments", f.make_quiz_attempt, learning),
     Case("AssessmentResult", M + "learning.assessments", f.make_assessment_result, learning),
     Case("LearningPreference", M + "learning.preferences", f.make_learning_preference, learning),
@@ -85,6 +87,8 @@ CASES = [
     Case("ReportDefinition", M + "analytics.reports", f.make_report, analytics),
     Case("AuditEntry", M + "audit.log", f.make_audit_entry, audit),
     Case("JobRun", M + "jobs.runs", f.make_job_run, jobs),
+    Case("ApiClient", M + "ingest.clients", f.make_api_client, ingest),
+    Case("IngestReceipt", M + "ingest.receipts", f.make_ingest_receipt, ingest),
 ]
 
 IDS = [case.name for case in CASES]

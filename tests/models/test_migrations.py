@@ -2,13 +2,14 @@
 
 import logging
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask import Flask
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 
 from tests.conftest import _require_postgres, make_config
 from tests.dbutil import scratch_postgres_database
@@ -115,3 +116,49 @@ def test_enum_check_constraints_exist(empty_app):
             name = f"ck_{table.name}_{column.type.name}"
             assert name in checks, name
             assert all(f"'{value}'" in checks[name] for value in enums), name
+
+
+def _insert(sql: str, **params) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def test_local_days_are_backfilled_and_no_row_is_lost(empty_app):
+    """Rows written before 0007 get the local day and hour the writers now store; none vanish."""
+    flask_migrate.upgrade(revision="0003_change_marks")
+    _insert(
+        "INSERT INTO users (id, email, display_name, role, timezone, locale, session_version,"
+        " created_at, updated_at, is_active) VALUES (1, 'a@example.org', 'A', 'learner', :tz, 'en', 0,"
+        " :at, :at, :on)",
+        tz="Asia/Kolkata", at=datetime(2024, 1, 1, tzinfo=UTC), on=True,
+    )  # fmt: skip
+    # 18:40 UTC on the 9th is 00:10 on the 10th in Kolkata; the quiz is submitted a day later.
+    started = datetime(2024, 1, 9, 18, 40, tzinfo=UTC)
+    _insert(
+        "INSERT INTO learning_sessions (id, user_id, started_at, device, content_type, is_completed)"
+        " VALUES (1, 1, :at, 'web', 'video', :no)",
+        at=started, no=False,
+    )  # fmt: skip
+    _insert(
+        "INSERT INTO quiz_attempts (id, user_id, started_at, submitted_at, score, max_score,"
+        " correct_count, total_questions, time_spent_seconds, difficulty)"
+        " VALUES (1, 1, :at, :done, 5, 10, 5, 10, 60, 'easy')",
+        at=started, done=started + timedelta(days=1, hours=5),
+    )  # fmt: skip
+    _insert(
+        "INSERT INTO points_transactions (id, user_id, amount, reason, idempotency_key, created_at)"
+        " VALUES (1, 1, 10, 'adjustment', 'k1', :at)",
+        at=started,
+    )  # fmt: skip
+
+    flask_migrate.upgrade()
+
+    with db.engine.connect() as conn:
+        session_row = conn.execute(text("SELECT local_day, local_hour FROM learning_sessions")).one()
+        quiz_row = conn.execute(text("SELECT local_day, local_hour FROM quiz_attempts")).one()
+        points_row = conn.execute(text("SELECT local_day, local_hour FROM points_transactions")).one()
+        users = conn.execute(text("SELECT count(*) FROM users")).scalar()
+    assert (str(session_row[0]), session_row[1]) == ("2024-01-10", 0)
+    assert (str(quiz_row[0]), quiz_row[1]) == ("2024-01-11", 5)  # 23:40 UTC on the 10th + 5 h
+    assert (str(points_row[0]), points_row[1]) == ("2024-01-10", 0)
+    assert users == 1

@@ -6,12 +6,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import select
-from sqlalchemy.exc import StatementError
+from sqlalchemy.exc import InvalidRequestError, StatementError
+from sqlalchemy.orm import selectinload
 
 import webapp.models
 from tests import factories as f
 from tests.models.catalog import CASES, IDS
-from webapp.models import Base, DailyLogin, LearningSession
+from webapp.models import Base, DailyLogin, LearningSession, User
 from webapp.models.core.types import UTCDateTime
 
 IST = timezone(timedelta(hours=5, minutes=30))
@@ -42,7 +43,7 @@ def test_row_round_trips_with_relationships(session, case):
     row = case.factory(session)
     mapper = sa_inspect(type(row))
     written = {c.key: getattr(row, c.key) for c in mapper.column_attrs}
-    related = {rel.key: getattr(row, rel.key) for rel in mapper.relationships}
+    related = {rel.key: getattr(row, rel.key) for rel in mapper.relationships if rel.lazy != "raise"}
 
     again = _reload(session, row)
 
@@ -112,3 +113,49 @@ def test_relationships_by_name(session):
     events = session.scalars(select(LearningSession)).one().events
     assert [e.id for e in events] == [ids["early"], ids["late"]]
     assert {e.user_id for e in events} == {ids["learner"]}
+
+
+# The seed's User names ten collections of a learner's rows: they never load by accident.
+USER_COLLECTIONS = {
+    "daily_logins": (f.make_daily_login, "user"),
+    "sessions": (f.make_session, "user"),
+    "behavior_events": (f.make_behavior_event, "user"),
+    "badges": (f.make_user_badge, "user"),
+    "duels": (f.make_duel_participant, "user"),
+    "skill_mastery": (f.make_mastery, "user"),
+    "quiz_attempts": (f.make_quiz_attempt, "user"),
+    "connections": (f.make_connection, "follower"),
+    "notifications": (f.make_notification, "recipient"),
+    "learning_paths": (f.make_path_enrolment, "user"),
+}
+
+
+def _make_for(session, learner, name):
+    factory, keyword = USER_COLLECTIONS[name]
+    return factory(session, **{keyword: learner})
+
+
+@pytest.mark.parametrize("name", USER_COLLECTIONS)
+def test_a_learners_collection_raises_unless_asked_for_and_loads_when_asked(session, name):
+    learner = f.make_learner(session)
+    learner_id, row_key = learner.id, sa_inspect(_make_for(session, learner, name)).identity
+    session.commit()
+    session.expunge_all()
+    with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+        getattr(session.get(User, learner_id), name)
+    session.expunge_all()
+    query = select(User).where(User.id == learner_id).options(selectinload(getattr(User, name)))
+    loaded = getattr(session.scalars(query).one(), name)
+    assert [sa_inspect(x).identity for x in loaded] == [row_key]
+
+
+def test_deleting_a_learner_deletes_their_rows_without_loading_them(session):
+    learner = f.make_learner(session)
+    learner_id = learner.id
+    for name in USER_COLLECTIONS:
+        _make_for(session, learner, name)
+    session.commit()
+    session.expunge_all()
+    session.delete(session.get(User, learner_id))
+    session.commit()
+    assert session.scalar(select(LearningSession.id).where(LearningSession.user_id == learner_id)) is None

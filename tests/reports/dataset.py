@@ -108,6 +108,12 @@ def build(s: Session, seed: int = 7) -> Dataset:
     _session(s, users["ben"], _utc(2024, 3, 10, 10, 30), 15, 63.0)  # 03:30 PDT on the 10th
     _session(s, users["ben"], _utc(2024, 3, 11, 6, 59), 15, 64.0)  # 23:59 PDT on the 10th
     _random_activity(s, users, random.Random(seed))
+    # A learning path asha's app reported: 2 of its 3 modules done.
+    path = f.make_path(s, slug="fractions", name="Fractions")
+    for n in (1, 2, 3):
+        f.make_path_module(s, path=path, title=f"Fractions {n}")
+    f.make_path_enrolment(s, user=users["asha"], path=path, modules_completed=2,
+                          enrolled_at=_utc(2024, 1, 5, 9), last_activity_at=_utc(2024, 3, 1, 9))  # fmt: skip
     s.commit()
     # Derived state as the engine writes it: points, streak days and the freezes they used,
     # mastery, badges, engagement profiles.

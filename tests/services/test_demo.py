@@ -157,3 +157,36 @@ def test_derived_state_equals_a_recompute_of_the_raw_activity(runner, session):
     recompute_all(session, since=None, today=END)
     session.commit()
     assert snapshot(session) == seeded
+
+
+def _raw(session) -> dict[str, list]:
+    """The raw activity of every learner by their platform id, without row ids."""
+    ls = LearningSession
+    query = select(
+        User.external_id, ls.started_at, ls.ended_at, ls.duration_seconds, ls.local_day, ls.local_hour
+    )
+    sessions = sorted(session.execute(query.join(User, User.id == ls.user_id)).all())
+    quizzes = sorted(session.execute(
+        select(User.external_id, QuizAttempt.started_at, QuizAttempt.submitted_at, QuizAttempt.score,
+               QuizAttempt.local_day).join(User, User.id == QuizAttempt.user_id)
+    ).all())  # fmt: skip
+    logins = sorted(session.execute(text(
+        "SELECT u.external_id, d.day, d.login_count FROM daily_logins d JOIN users u ON u.id = d.user_id"
+    )).all())  # fmt: skip
+    events = session.scalar(select(func.count()).select_from(SessionEvent))
+    return {"sessions": sessions, "quizzes": quizzes, "logins": logins, "events": [events]}
+
+
+def test_the_demo_sent_through_the_api_stores_the_same_activity(runner, session):
+    assert seed(runner).exit_code == 0
+    direct = _raw(session)
+    result = seed(runner, "--reset", "--via-api")
+    assert result.exit_code == 0, result.output
+    assert "sent through the API:" in result.output
+    assert _raw(session) == direct  # same rows, same learner-local days, now written by the API
+    sent = session.scalar(
+        select(func.count()).select_from(LearningSession).where(LearningSession.external_id.is_not(None))
+    )
+    assert sent == len(direct["sessions"]) > 0
+    clients = session.execute(text("SELECT is_active FROM api_clients")).scalars().all()
+    assert clients == [False]  # the temporary client is revoked once the seed is done

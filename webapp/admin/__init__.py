@@ -15,9 +15,11 @@ from webapp.admin import (
     social,
     users,
 )
+from webapp.admin.api_clients import ApiClientsView
 from webapp.admin.base import SecureIndexView
 from webapp.admin.jobs import JobsView
 from webapp.admin.points import PointsAdjustmentView
+from webapp.admin.roster import RosterImportView
 from webapp.auth.headers import csp_nonce
 
 DOMAINS = (users, engagement, gamification, learning, social, notifications, analytics, audit)
@@ -39,4 +41,6 @@ def init_admin(app: Flask) -> Admin:
         PointsAdjustmentView(name="Points adjustments", category="Gamification", endpoint="pointsadjustment")
     )
     admin.add_view(JobsView(name="Jobs", endpoint="jobs"))
+    admin.add_view(RosterImportView(name="Roster import", category="Users", endpoint="rosterimport"))
+    admin.add_view(ApiClientsView(name="API clients", category="Users", endpoint="apiclients"))
     return admin

@@ -137,6 +137,10 @@ class SecureModelView(SecuredMixin, ModelView):
     def __init__(self, model: type, name: str | None = None, **kwargs: Any) -> None:
         if not self.resource:
             self.resource = model.__name__
+        # Columns the system writes (local day and hour, the sending client's keys) are no form field.
+        system = [a.key for a in inspect(model).column_attrs if a.columns[0].info.get("system")]
+        if system:
+            self.form_excluded_columns = (*(self.form_excluded_columns or ()), *system)
         super().__init__(model, db, name=name, **kwargs)
 
     # Rights, asked per request (outside a request, e.g. while scaffolding, the class defaults).

@@ -5,6 +5,7 @@ on it). A resource is an admin view's name (usually its model's) or "reports";
 anything not listed here is denied to everyone.
 """
 
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from webapp.models import GroupMember, StudyGroup, User
 from webapp.models.core.enums import GroupRole, Role
+from webapp.models.social.study_groups import current_membership
 
 
 class Action(StrEnum):
@@ -34,6 +36,8 @@ POINTS_ADJUSTMENT = "PointsAdjustment"
 # The admin Jobs page: every background job's runs and failures, and "Run now" (admins only:
 # a job can rewrite every derived figure, and its messages may quote data of any learner).
 JOBS = "Jobs"
+API_CLIENTS = "ApiClient"
+ROSTER_IMPORT = "RosterImport"
 
 # Catalogue and learner data that operators run: full CRUD (every change audited).
 EDITABLE = frozenset(
@@ -89,8 +93,11 @@ DERIVED = frozenset(
 )
 # Points are granted or removed only as new ledger transactions with a reason.
 LEDGER_WRITES = frozenset({POINTS_ADJUSTMENT})
-# Resources only admins may touch at all.
-ADMIN_ONLY = frozenset({STAFF, JOBS})
+# Roster files: operators and admins check them (list) and apply them (create).
+IMPORTS = frozenset({ROSTER_IMPORT})
+# Resources only admins may touch at all: staff accounts, the API's clients and their tokens,
+# and the Jobs page.
+ADMIN_ONLY = frozenset({STAFF, API_CLIENTS, JOBS})
 
 _MANAGERS = frozenset({Role.OPERATOR, Role.ADMIN})
 _STAFF_ROLES = frozenset({Role.TEACHER, Role.OPERATOR, Role.ADMIN})
@@ -112,7 +119,7 @@ def allowed_actions(role: Role | None, resource: str) -> frozenset[Action]:
         return ALL
     if resource in APPEND_ONLY or resource in DERIVED:
         return READ
-    if resource in LEDGER_WRITES:
+    if resource in LEDGER_WRITES or resource in IMPORTS:
         return APPEND
     return frozenset()
 
@@ -140,14 +147,16 @@ def visible_group_ids(session: Session, user: User) -> set[int] | None:
     if user.role != Role.TEACHER:
         return set()
     taught = select(GroupMember.group_id).where(
-        GroupMember.user_id == user.id, GroupMember.role == GroupRole.TEACHER
+        GroupMember.user_id == user.id,
+        GroupMember.role == GroupRole.TEACHER,
+        current_membership(datetime.now(UTC).date()),
     )
     owned = select(StudyGroup.id).where(StudyGroup.owner_id == user.id)
     return set(session.scalars(taught.union(owned)))
 
 
 def can_see_learner(session: Session, user: User, learner_id: int) -> bool:
-    """Whether user may see this learner's data (teachers: learners of their groups only)."""
+    """Whether user may see this learner's data (teachers: current learners of their groups only)."""
     groups = visible_group_ids(session, user)
     if groups is None:
         return True
@@ -157,5 +166,6 @@ def can_see_learner(session: Session, user: User, learner_id: int) -> bool:
         GroupMember.user_id == learner_id,
         GroupMember.group_id.in_(groups),
         GroupMember.role == GroupRole.MEMBER,
+        current_membership(datetime.now(UTC).date()),
     )
     return session.scalar(stmt.limit(1)) is not None

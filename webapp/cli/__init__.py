@@ -12,10 +12,11 @@ def register_commands(app: Flask) -> None:
 def _groups() -> list:
     # Imported here so that importing webapp.cli stays cheap.
     from webapp.cli.analytics import analytics
+    from webapp.cli.api_clients import api_clients
     from webapp.cli.demo import demo
     from webapp.cli.gamification import gamification
     from webapp.cli.jobs import jobs
     from webapp.cli.users import users
 
-    groups: list = [analytics, demo, gamification, jobs, users]
+    groups: list = [analytics, api_clients, demo, gamification, jobs, users]
     return groups

@@ -55,3 +55,30 @@ def features_command(as_of: date, output: Path | None) -> None:
         with output.open("w", newline="", encoding="utf-8") as handle:
             write_csv(handle, rows)
         click.echo(f"wrote {output}")
+
+
+@analytics.command("relocalise")
+@click.argument("learner")
+@with_appcontext
+def relocalise_command(learner: str) -> None:
+    """Redo a learner's stored local days with their current time zone (after a wrong zone was fixed).
+
+    LEARNER is the platform's learner id or the learner's email.
+    """
+    from sqlalchemy import func, or_, select
+
+    from webapp.models import User
+    from webapp.models.core.enums import Role
+    from webapp.services.relocalise import relocalise
+
+    query = select(User.id, User.timezone).where(
+        User.role == Role.LEARNER, or_(User.external_id == learner, func.lower(User.email) == learner.lower())
+    )
+    found = db.session.execute(query).first()
+    if found is None:
+        raise click.ClickException(f"no learner with the id or email {learner!r}")
+    moved = relocalise(db.session, found.id)
+    db.session.commit()
+    click.echo(
+        f"{moved:,} rows moved to their local day in {found.timezone}; their days are marked for the jobs"
+    )

@@ -2,10 +2,12 @@
 
 import sys
 import time
+from contextlib import nullcontext
 from datetime import UTC, datetime, timedelta
 
 import click
 
+from webapp.cli.api_sender import api_sender
 from webapp.extensions import db
 from webapp.services.demo import (
     PUBLIC_SIZES,
@@ -37,8 +39,25 @@ demo = click.Group("demo", help="Demo data for trying the app out.")
 )
 @click.option("--reset", is_flag=True, help="Delete every data row first (the schema stays).")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when learners exist.")
-def seed_command(size: str, seed: int, end_date, reset: bool, if_empty: bool) -> None:
+@click.option(
+    "--via-api",
+    is_flag=True,
+    help="Send the learners, memberships and activity through /api/v1 (in this process, with a"
+    " temporary API client, unless --api-url is given); the social extras are left out.",
+)
+@click.option(
+    "--api-url",
+    default=None,
+    metavar="URL",
+    help="With --via-api: a running server's API root, e.g. http://127.0.0.1:8000/api/v1, with the token"
+    " of a client holding both scopes in SHIKSHADISHA_API_TOKEN.",
+)
+def seed_command(
+    size: str, seed: int, end_date, reset: bool, if_empty: bool, via_api: bool, api_url: str | None
+) -> None:
     """Load demo learners, their activity and the gamification derived from it."""
+    if api_url and not via_api:
+        raise click.UsageError("--api-url goes with --via-api")
     if reset and if_empty:
         raise click.UsageError("--reset and --if-empty contradict each other; give one")
     existing = learner_count(db.session)
@@ -56,8 +75,11 @@ def seed_command(size: str, seed: int, end_date, reset: bool, if_empty: bool) ->
     # Yesterday by default: a learner's whole local day of activity is then in the past.
     end = end_date.date() if end_date else datetime.now(UTC).date() - timedelta(days=1)
     click.echo(f"Seeding the {size} demo (seed {seed}, {SIZES[size].days} days ending {end})...", err=True)
-    report = seed_demo(db.session, size, seed, end, progress=_Progress())
+    with api_sender(api_url) if via_api else nullcontext() as send:
+        report = seed_demo(db.session, size, seed, end, progress=_Progress(), send=send)
     click.echo("", err=True)
+    if via_api:
+        click.echo(f"sent through the API: {send.sent} items in {send.calls} batches", err=True)
     _print_summary(report)
     _print_logins(only_existing=False)
 

@@ -43,12 +43,14 @@ from webapp.models.gamification import (
     UserPoints,
     UserStreak,
 )
+from webapp.models.ingest import ApiClient, IngestReceipt
 from webapp.models.jobs import JobRun
 from webapp.models.learning import (
     AssessmentResult,
     ContentPreference,
     LearningPath,
     LearningPreference,
+    PathEnrolment,
     PathModule,
     QuizAttempt,
     Skill,
@@ -61,6 +63,7 @@ from webapp.models.users import User, UserProfile
 __all__ = [
     "PLATFORM_SCOPE",
     "ActivityFeed",
+    "ApiClient",
     "AssessmentResult",
     "AttentionSpan",
     "AuditEntry",
@@ -77,6 +80,7 @@ __all__ = [
     "FocusMetrics",
     "GroupMember",
     "HourlyMetric",
+    "IngestReceipt",
     "JobRun",
     "Leaderboard",
     "LeaderboardEntry",
@@ -89,6 +93,7 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "NotificationTemplate",
+    "PathEnrolment",
     "PathModule",
     "PointsReasonMetric",
     "PointsTransaction",

@@ -66,6 +66,9 @@ DEFINITIONS: dict[str, str] = {
         "unlike the other reports, which use each learner's local days."
     ),
     "movement": "Movement: places gained or lost against the learner's rank in the previous period.",
+    "path_progress": (
+        "Progress: modules completed out of the modules in the path, as the learner's app last reported them."
+    ),
     "partial": "A dotted end of a line is a day not over yet for every learner: its figures are so far.",
 }
 

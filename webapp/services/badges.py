@@ -14,7 +14,7 @@ goes through the ledger with the key `badge:<badge id>:<user id>`.
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, literal, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from webapp.models import (
@@ -31,6 +31,7 @@ from webapp.models import (
 from webapp.models.core.enums import BadgeMetric, DuelOutcome, PointsReason, Role
 from webapp.models.core.mixins import utcnow
 from webapp.services.points import dialect_insert, insert_ledger_rows, quiz_passed
+from webapp.services.timezones import fill_local_times
 
 MASTERED_AT = 0.8
 HOLDINGS = UserBadge.__table__
@@ -96,9 +97,10 @@ def grant_badges(session: Session, holdings: Sequence[Mapping[str, Any]]) -> int
     """Insert the holdings not held yet and pay their rewards; return how many were new."""
     if not holdings:
         return 0
+    rows = fill_local_times(session, [dict(h) for h in holdings], "awarded_at")
     stmt = dialect_insert(session, HOLDINGS).on_conflict_do_nothing(index_elements=["user_id", "badge_id"])
     returning = (HOLDINGS.c.user_id, HOLDINGS.c.badge_id, HOLDINGS.c.awarded_at)
-    granted = session.execute(stmt.returning(*returning), list(holdings)).all()
+    granted = session.execute(stmt.returning(*returning), rows).all()
     _pay_rewards(session, granted)
     return len(granted)
 
@@ -114,25 +116,22 @@ def award_badge(session: Session, user_id: int, badge_id: int, via: str, by_id: 
 
 
 def _evaluate_one(session: Session, badge: Badge, user_ids: list[int] | None) -> int:
+    # The learners are filtered inside the metric's aggregate (PostgreSQL does not push an outer IN down).
     metric = metric_query(badge.criteria_metric, user_ids).subquery()
+    held = select(HOLDINGS.c.id).where(
+        HOLDINGS.c.user_id == metric.c.user_id, HOLDINGS.c.badge_id == badge.id
+    )
     query = (
-        select(
-            metric.c.user_id,
-            literal(badge.id),
-            literal(utcnow(), HOLDINGS.c.awarded_at.type),
-            literal("rule"),
-        )
+        select(metric.c.user_id)
         .join(User, User.id == metric.c.user_id)
-        .where(User.role == Role.LEARNER, metric.c.value >= badge.criteria_threshold)
+        .where(User.role == Role.LEARNER, metric.c.value >= badge.criteria_threshold, ~held.exists())
     )
-    stmt = dialect_insert(session, HOLDINGS).from_select(
-        ["user_id", "badge_id", "awarded_at", "awarded_via"], query
-    )
-    stmt = stmt.on_conflict_do_nothing(index_elements=["user_id", "badge_id"])
-    granted = session.execute(stmt.returning(*(HOLDINGS.c[c] for c in ("user_id", "badge_id", "awarded_at"))))
-    granted = granted.all()
-    _pay_rewards(session, granted)
-    return len(granted)
+    now = utcnow()
+    rows = [
+        {"user_id": user_id, "badge_id": badge.id, "awarded_at": now, "awarded_via": "rule"}
+        for user_id in session.scalars(query)
+    ]
+    return grant_badges(session, rows)
 
 
 def evaluate_badges(session: Session, user_ids: Iterable[int] | None = None) -> int:

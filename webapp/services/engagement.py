@@ -7,9 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from webapp.models import LearningSession, StreakActivity, User, UserEngagementProfile
+from webapp.models import LearningSession, StreakActivity, UserEngagementProfile
 from webapp.services.points import day_start, learner_chunks, write_changes
-from webapp.services.timezones import learner_zone
 
 WINDOW_DAYS = 30
 RECENCY_WEIGHT = 0.6
@@ -40,18 +39,12 @@ def preferred_hour(hours: Counter) -> int | None:
 
 
 def _hours(session: Session, ids: list[int]) -> dict[int, Counter]:
-    """Count each learner's session starts per local hour of day."""
+    """Count each learner's session starts per local hour of day (stored on each session)."""
     ls = LearningSession
+    query = select(ls.user_id, ls.local_hour, func.count()).where(ls.user_id.in_(ids))
     result: dict[int, Counter] = {}
-    if session.get_bind().dialect.name == "postgresql":
-        hour = func.extract("hour", func.timezone(User.timezone, ls.started_at))
-        query = select(ls.user_id, hour, func.count()).join(User, User.id == ls.user_id)
-        for user_id, h, n in session.execute(query.where(ls.user_id.in_(ids)).group_by(ls.user_id, hour)):
-            result.setdefault(user_id, Counter())[int(h)] += n
-        return result
-    query = select(ls.user_id, User.timezone, ls.started_at).join(User, User.id == ls.user_id)
-    for user_id, tz, at in session.execute(query.where(ls.user_id.in_(ids))):
-        result.setdefault(user_id, Counter())[at.astimezone(learner_zone(tz)).hour] += 1
+    for user_id, hour, n in session.execute(query.group_by(ls.user_id, ls.local_hour)):
+        result.setdefault(user_id, Counter())[int(hour)] += n
     return result
 
 

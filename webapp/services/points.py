@@ -9,7 +9,8 @@ Rules (points per activity; each applied once, keyed by its source):
 | duel won / drawn (each side) | 30 / 10 | `duel:<duel id>:<user id>` |
 
 A transaction is stamped with the time of its activity (session end, quiz submission,
-duel end), so that leaderboards count the points in the period they were earned.
+duel end), so that leaderboards count the points in the period they were earned, and
+stores the learner-local day and hour of that time (`webapp.services.timezones`).
 
 This module also holds the small bulk-SQL helpers that every engine module shares
 (dialect upserts, change-only writes, learner chunks).
@@ -29,6 +30,7 @@ from webapp.models import Duel, DuelParticipant, LearningSession, PointsTransact
 from webapp.models import UserPoints as UserPointsModel
 from webapp.models.core.enums import DuelOutcome, PointsReason, Role
 from webapp.models.core.mixins import utcnow
+from webapp.services.timezones import fill_local_times
 
 SESSION_POINTS = 10
 QUIZ_PASSED_POINTS = 20
@@ -192,6 +194,7 @@ def award_points(
         "created_by_id": created_by_id,
         "created_at": created_at or utcnow(),
     }
+    fill_local_times(session, [row], "created_at")
     stmt = (
         dialect_insert(session, LEDGER).values(row).on_conflict_do_nothing(index_elements=["idempotency_key"])
     )
@@ -202,23 +205,47 @@ def award_points(
     return session.get(PointsTransaction, tx_id)
 
 
+def append_to_ledger(session: Session, rows: Sequence[Mapping[str, Any]]) -> set[str]:
+    """Append transactions whose key is unused and add them to balances; return the keys added.
+
+    Rows without a local day get theirs from their `created_at` (default: now).
+    """
+    if not rows:
+        return set()
+    rows = sorted((dict(row) for row in rows), key=lambda row: row["idempotency_key"])
+    for row in rows:
+        row.setdefault("created_at", utcnow())
+    fill_local_times(session, [r for r in rows if "local_day" not in r], "created_at")
+    stmt = dialect_insert(session, LEDGER).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    returning = (LEDGER.c.idempotency_key, LEDGER.c.user_id, LEDGER.c.amount)
+    added = session.execute(stmt.returning(*returning), rows).all()
+    _apply_to_balances(session, [(user_id, amount) for _, user_id, amount in added])
+    return {key for key, _, _ in added}
+
+
 def insert_ledger_rows(session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
     """Append many transactions at once, skipping used keys, and update balances; return rows added."""
-    if not rows:
-        return 0
-    stmt = dialect_insert(session, LEDGER).on_conflict_do_nothing(index_elements=["idempotency_key"])
-    added = session.execute(stmt.returning(LEDGER.c.user_id, LEDGER.c.amount), list(rows)).all()
-    _apply_to_balances(session, added)
-    return len(added)
+    return len(append_to_ledger(session, rows))
+
+
+LEDGER_CHUNK = 5000
 
 
 def insert_ledger_select(session: Session, query: Select) -> int:
-    """Append the transactions a SELECT yields (columns as _LEDGER_COLS), skipping used keys."""
-    stmt = dialect_insert(session, LEDGER).from_select(_LEDGER_COLS, query)
-    stmt = stmt.on_conflict_do_nothing(index_elements=["idempotency_key"])
-    added = session.execute(stmt.returning(LEDGER.c.user_id, LEDGER.c.amount)).all()
-    _apply_to_balances(session, added)
-    return len(added)
+    """Append the transactions a SELECT yields (columns as _LEDGER_COLS), skipping used keys.
+
+    The rows pass through Python, in chunks, so that each gets its local day from the one rule.
+    Keys already in the ledger are left out by the query itself, so a rerun reads nothing.
+    """
+    subquery = query.subquery()
+    key = list(subquery.c)[_LEDGER_COLS.index("idempotency_key")]
+    used = select(LEDGER.c.id).where(LEDGER.c.idempotency_key == key).exists()
+    fresh = select(subquery).where(~used)
+    result = session.execute(fresh, execution_options={"yield_per": LEDGER_CHUNK})
+    return sum(
+        insert_ledger_rows(session, [dict(zip(_LEDGER_COLS, row, strict=True)) for row in part])
+        for part in result.partitions()
+    )
 
 
 def reverse_transaction(

@@ -104,6 +104,7 @@ class PointsReason(StrEnum):
     FREEZE_PURCHASE = "freeze_purchase"
     ADJUSTMENT = "adjustment"
     REVERSAL = "reversal"
+    APP_REWARD = "app_reward"  # earned in the platform's apps (games, challenges), sent through the API
 
 
 class LeaderboardPeriod(StrEnum):
@@ -201,6 +202,20 @@ class JobStatus(StrEnum):
 class JobTrigger(StrEnum):
     SCHEDULE = "schedule"  # beat, or the embedded scheduler of `make run`
     MANUAL = "manual"  # `flask jobs run`, the admin's "Run now"
+
+
+class PathStatus(StrEnum):
+    ENROLLED = "enrolled"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+
+
+class ApiScope(StrEnum):
+    """What an API client's token may do."""
+
+    ACTIVITY_WRITE = "activity:write"
+    ROSTER_WRITE = "roster:write"
 
 
 class AuditAction(StrEnum):

@@ -6,11 +6,11 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
-from webapp.models.core.mixins import utcnow
+from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, ingest_key_index, utcnow
 from webapp.models.core.types import UTCDateTime, big_id
 
 
-class AttentionSpan(Base):
+class AttentionSpan(IngestKeyMixin, LocalTimeMixin, Base):
     """A stretch of focused work inside a session, ended by an interruption."""
 
     __tablename__ = "attention_spans"
@@ -20,7 +20,9 @@ class AttentionSpan(Base):
         CheckConstraint("interruptions >= 0", name="interruptions_non_negative"),
         Index("ix_attention_spans_session_id", "session_id"),
         Index("ix_attention_spans_user_started", "user_id", "started_at"),
+        ingest_key_index("attention_spans"),
     )
+    local_time_source = "started_at"
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_sessions.id", ondelete="CASCADE"))
@@ -34,7 +36,7 @@ class AttentionSpan(Base):
     user: Mapped["User"] = relationship()  # noqa: F821
 
 
-class FocusMetrics(Base):
+class FocusMetrics(IngestKeyMixin, Base):
     """Focus summary of one session, derived from its attention spans."""
 
     __tablename__ = "focus_metrics"
@@ -44,6 +46,7 @@ class FocusMetrics(Base):
         CheckConstraint("longest_span_seconds >= 0", name="longest_span_non_negative"),
         CheckConstraint("distraction_count >= 0", name="distractions_non_negative"),
         Index("ix_focus_metrics_user_id", "user_id"),
+        ingest_key_index("focus_metrics"),
     )
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)

@@ -7,11 +7,11 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
-from webapp.models.core.mixins import utcnow
+from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, ingest_key_index, utcnow
 from webapp.models.core.types import JSONType, UTCDateTime, big_id
 
 
-class BehaviorEvent(Base):
+class BehaviorEvent(IngestKeyMixin, LocalTimeMixin, Base):
     """One named clickstream event with free-form properties (append-only)."""
 
     __tablename__ = "behavior_events"
@@ -19,7 +19,9 @@ class BehaviorEvent(Base):
         Index("ix_behavior_events_user_occurred", "user_id", "occurred_at"),
         Index("ix_behavior_events_occurred_at", "occurred_at"),
         Index("ix_behavior_events_name", "name"),
+        ingest_key_index("behavior_events"),
     )
+    local_time_source = "occurred_at"
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -28,7 +30,7 @@ class BehaviorEvent(Base):
     properties: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="behavior_events")  # noqa: F821
 
 
 class UserEngagementProfile(Base):

@@ -31,4 +31,4 @@ class DailyLogin(Base):
         str_enum(Device, "device"), default=Device.WEB, server_default=Device.WEB.value
     )
 
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="daily_logins")  # noqa: F821

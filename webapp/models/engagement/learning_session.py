@@ -8,10 +8,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
 from webapp.models.core.enums import ContentType, Device, SessionEventType, str_enum
+from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, ingest_key_index
 from webapp.models.core.types import JSONType, UTCDateTime, big_id
 
 
-class LearningSession(Base):
+class LearningSession(IngestKeyMixin, LocalTimeMixin, Base):
     """One sitting of a learner with some content, from start to end."""
 
     __tablename__ = "learning_sessions"
@@ -20,7 +21,9 @@ class LearningSession(Base):
         CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
         Index("ix_learning_sessions_user_started", "user_id", "started_at"),
         Index("ix_learning_sessions_started_at", "started_at"),
+        ingest_key_index("learning_sessions"),
     )
+    local_time_source = "started_at"
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -37,7 +40,7 @@ class LearningSession(Base):
     )
     is_completed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="sessions")  # noqa: F821
     skill: Mapped["Skill | None"] = relationship()  # noqa: F821
     path_module: Mapped["PathModule | None"] = relationship()  # noqa: F821
     events: Mapped[list["SessionEvent"]] = relationship(
@@ -51,7 +54,7 @@ class LearningSession(Base):
         return f"session {self.id} ({self.content_type}, {self.started_at:%Y-%m-%d %H:%M})"
 
 
-class SessionEvent(Base):
+class SessionEvent(IngestKeyMixin, LocalTimeMixin, Base):
     """Something that happened inside a session (append-only clickstream)."""
 
     __tablename__ = "session_events"
@@ -59,7 +62,9 @@ class SessionEvent(Base):
         Index("ix_session_events_session_id", "session_id"),
         Index("ix_session_events_occurred_at", "occurred_at"),
         Index("ix_session_events_user_occurred", "user_id", "occurred_at"),
+        ingest_key_index("session_events"),
     )
+    local_time_source = "occurred_at"
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("learning_sessions.id", ondelete="CASCADE"))

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
 from webapp.models.core.enums import BadgeMetric, BadgeTier, str_enum
-from webapp.models.core.mixins import ActiveFlagMixin, TimestampMixin, utcnow
+from webapp.models.core.mixins import ActiveFlagMixin, LocalTimeMixin, TimestampMixin, utcnow
 from webapp.models.core.types import UTCDateTime
 
 
@@ -40,7 +40,7 @@ class Badge(TimestampMixin, ActiveFlagMixin, Base):
         return self.name
 
 
-class UserBadge(Base):
+class UserBadge(LocalTimeMixin, Base):
     """A badge held by a learner; awarded once."""
 
     __tablename__ = "user_badges"
@@ -49,6 +49,7 @@ class UserBadge(Base):
         Index("ix_user_badges_awarded_at", "awarded_at"),
         Index("ix_user_badges_badge_id", "badge_id"),
     )
+    local_time_source = "awarded_at"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -58,7 +59,7 @@ class UserBadge(Base):
     awarded_via: Mapped[str] = mapped_column(String(64), default="rule", server_default="rule")
     awarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # noqa: F821
+    user: Mapped["User"] = relationship(foreign_keys=[user_id], back_populates="badges")  # noqa: F821
     badge: Mapped[Badge] = relationship(back_populates="holders")
     awarded_by: Mapped["User | None"] = relationship(foreign_keys=[awarded_by_id])  # noqa: F821
 

@@ -71,4 +71,4 @@ class DuelParticipant(Base):
     )
 
     duel: Mapped[Duel] = relationship(back_populates="participants")
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="duels")  # noqa: F821

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
 from webapp.models.core.enums import PointsReason, str_enum
-from webapp.models.core.mixins import utcnow
+from webapp.models.core.mixins import LocalTimeMixin, utcnow
 from webapp.models.core.types import UTCDateTime, big_id
 
 
@@ -25,7 +25,7 @@ class UserPoints(Base):
     user: Mapped["User"] = relationship(back_populates="points")  # noqa: F821
 
 
-class PointsTransaction(Base):
+class PointsTransaction(LocalTimeMixin, Base):
     """One append-only entry of the points ledger."""
 
     __tablename__ = "points_transactions"
@@ -34,6 +34,7 @@ class PointsTransaction(Base):
         Index("ix_points_transactions_user_created", "user_id", "created_at"),
         Index("ix_points_transactions_created_at", "created_at"),
     )
+    local_time_source = "created_at"
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

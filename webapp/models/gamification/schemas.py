@@ -1,6 +1,7 @@
 """Schemas of streaks, badges, points, leaderboards and duels."""
 
 from datetime import date
+from typing import Literal
 
 from pydantic import Field, model_validator
 
@@ -18,11 +19,14 @@ from webapp.models.core.enums import (
     StreakSource,
 )
 from webapp.models.core.schemas import (
+    Hour,
+    LearnerRefItem,
     NonNegInt,
     PosInt,
     ReadSchema,
     RowId,
     Schema,
+    SentMoment,
     Slug,
     UpdateSchema,
     UTCDatetime,
@@ -142,6 +146,7 @@ class UserBadgeCreate(UserBadgeFields, WriteSchema):
 class UserBadgeRead(UserBadgeFields, ReadSchema):
     id: RowId
     awarded_at: UTCDatetime
+    local_day: date
 
 
 class StreakMilestoneFields(Schema):
@@ -206,6 +211,8 @@ class PointsTransactionCreate(PointsTransactionFields, WriteSchema):
 class PointsTransactionRead(PointsTransactionFields, ReadSchema):
     id: RowId
     created_at: UTCDatetime
+    local_day: date
+    local_hour: Hour
 
 
 class LeaderboardFields(Schema):
@@ -300,3 +307,20 @@ class DuelParticipantCreate(DuelParticipantFields, WriteSchema):
 
 class DuelParticipantRead(DuelParticipantFields, ReadSchema):
     id: RowId
+
+
+# Items of the ingest API (POST /api/v1/activity) ---------------------------------------
+
+# What the apps may award: the engine itself awards sessions, quizzes, streaks, badges and duels.
+APP_POINTS_REASONS = (PointsReason.APP_REWARD, PointsReason.DAILY_GOAL)
+MAX_APP_POINTS = 10_000
+
+
+class PointsItem(LearnerRefItem):
+    """Points a learner earned in the app (a game, a challenge, a daily goal), at a moment."""
+
+    type: Literal["points"]
+    amount: int = Field(gt=0, le=MAX_APP_POINTS)
+    reason: Literal["app_reward", "daily_goal"] = "app_reward"
+    earned_at: SentMoment
+    note: text(500) | None = None

@@ -1,7 +1,7 @@
 """Skills, mastery, learning paths, quizzes and preferences."""
 
 from webapp.models.learning.assessments import AssessmentResult, QuizAttempt
-from webapp.models.learning.paths import LearningPath, PathModule
+from webapp.models.learning.paths import LearningPath, PathEnrolment, PathModule
 from webapp.models.learning.preferences import ContentPreference, LearningPreference
 from webapp.models.learning.skills import Skill, SkillMastery
 
@@ -10,6 +10,7 @@ __all__ = [
     "ContentPreference",
     "LearningPath",
     "LearningPreference",
+    "PathEnrolment",
     "PathModule",
     "QuizAttempt",
     "Skill",

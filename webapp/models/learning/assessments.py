@@ -7,11 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
 from webapp.models.core.enums import Difficulty, str_enum
-from webapp.models.core.mixins import utcnow
+from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, ingest_key_index, utcnow
 from webapp.models.core.types import UTCDateTime
 
 
-class QuizAttempt(Base):
+class QuizAttempt(IngestKeyMixin, LocalTimeMixin, Base):
     """One attempt by a learner at a quiz on a skill or module."""
 
     __tablename__ = "quiz_attempts"
@@ -27,7 +27,11 @@ class QuizAttempt(Base):
         # The analytics refresh reads submitted attempts by the time they were submitted.
         Index("ix_quiz_attempts_submitted_at", "submitted_at"),
         Index("ix_quiz_attempts_skill_id", "skill_id"),
+        # Quizzes count on the local day they were submitted, which may come days after the start.
+        Index("ix_quiz_attempts_local_day", "local_day"),
+        ingest_key_index("quiz_attempts"),
     )
+    local_time_source = "started_at"  # until submitted: see local_moment()
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -45,12 +49,21 @@ class QuizAttempt(Base):
         str_enum(Difficulty, "difficulty"), default=Difficulty.MEDIUM, server_default=Difficulty.MEDIUM.value
     )
 
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="quiz_attempts")  # noqa: F821
     skill: Mapped["Skill | None"] = relationship()  # noqa: F821
     path_module: Mapped["PathModule | None"] = relationship()  # noqa: F821
     result: Mapped["AssessmentResult | None"] = relationship(
         back_populates="attempt", uselist=False, passive_deletes=True
     )
+
+    def local_moment(self) -> datetime | None:
+        """An attempt belongs to the local day it was submitted on (its start, until then)."""
+        return self.submitted_at or self.started_at
+
+    @classmethod
+    def local_time_fields(cls) -> tuple[str, ...]:
+        """Both times: submitting an attempt moves it to the day it was submitted on."""
+        return ("started_at", "submitted_at")
 
     @property
     def percent(self) -> float:

@@ -1,11 +1,14 @@
-"""Learning paths: ordered modules, each practising a skill."""
+"""Learning paths: ordered modules, each practising a skill; learners' enrolments and progress."""
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
-from webapp.models.core.enums import ContentType, str_enum
+from webapp.models.core.enums import ContentType, PathStatus, str_enum
 from webapp.models.core.mixins import ActiveFlagMixin, TimestampMixin
+from webapp.models.core.types import UTCDateTime
 
 
 class LearningPath(TimestampMixin, ActiveFlagMixin, Base):
@@ -54,3 +57,41 @@ class PathModule(Base):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.title}"
+
+
+class PathEnrolment(TimestampMixin, Base):
+    """A learner's enrolment in a learning path and their progress through its modules.
+
+    Written by the platform's apps through the API (one row per learner and path, updated
+    as they progress); `modules_completed` counts finished modules, `current_module_id` is
+    the one they are on.
+    """
+
+    __tablename__ = "path_enrolments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "path_id"),
+        CheckConstraint("modules_completed >= 0", name="modules_completed_non_negative"),
+        CheckConstraint(
+            "completed_at IS NULL OR completed_at >= enrolled_at", name="completed_after_enrolled"
+        ),
+        Index("ix_path_enrolments_path_id", "path_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    path_id: Mapped[int] = mapped_column(ForeignKey("learning_paths.id", ondelete="CASCADE"))
+    status: Mapped[PathStatus] = mapped_column(
+        str_enum(PathStatus, "status"), default=PathStatus.ENROLLED, server_default=PathStatus.ENROLLED.value
+    )
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    modules_completed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    current_module_id: Mapped[int | None] = mapped_column(ForeignKey("path_modules.id", ondelete="SET NULL"))
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped["User"] = relationship(back_populates="learning_paths")  # noqa: F821
+    path: Mapped[LearningPath] = relationship()
+    current_module: Mapped[PathModule | None] = relationship()
+
+    def __str__(self) -> str:
+        return f"enrolment of user {self.user_id} in path {self.path_id}"

@@ -1,18 +1,28 @@
 """Schemas of skills, mastery, learning paths, quizzes and preferences."""
 
+from datetime import date
+from typing import Literal
+
 from pydantic import Field, model_validator
 
-from webapp.models.core.enums import ContentType, Difficulty, StudyTime
+from webapp.models.core.enums import ContentType, Difficulty, PathStatus, StudyTime
 from webapp.models.core.schemas import (
+    Count,
+    ExternalId,
     GradeLevel,
+    Hour,
+    LearnerRefItem,
     NonNegFloat,
     NonNegInt,
     Percent,
     PosInt,
+    Position,
     ReadSchema,
     RowId,
     Schema,
+    SentMoment,
     Slug,
+    SlugRef,
     UnitFloat,
     UpdateSchema,
     UTCDatetime,
@@ -163,6 +173,8 @@ class QuizAttemptCreate(QuizAttemptFields, WriteSchema):
 class QuizAttemptRead(QuizAttemptFields, ReadSchema):
     id: RowId
     percent: Percent
+    local_day: date
+    local_hour: Hour
 
 
 class AssessmentResultFields(Schema):
@@ -220,3 +232,78 @@ class ContentPreferenceCreate(ContentPreferenceFields, WriteSchema):
 class ContentPreferenceRead(ContentPreferenceFields, ReadSchema):
     id: RowId
     updated_at: UTCDatetime
+
+
+class PathEnrolmentFields(Schema):
+    user_id: RowId
+    path_id: RowId
+    status: PathStatus = PathStatus.ENROLLED
+    enrolled_at: UTCDatetime
+    modules_completed: NonNegInt = 0
+    current_module_id: RowId | None = None
+    last_activity_at: UTCDatetime | None = None
+    completed_at: UTCDatetime | None = None
+
+    @model_validator(mode="after")
+    def _in_order(self):
+        check_order(self.enrolled_at, self.completed_at, "completed before enrolling")
+        return self
+
+
+class PathEnrolmentCreate(PathEnrolmentFields, WriteSchema):
+    pass
+
+
+class PathEnrolmentRead(PathEnrolmentFields, ReadSchema):
+    id: RowId
+    created_at: UTCDatetime
+    updated_at: UTCDatetime
+
+
+# Items of the ingest API (POST /api/v1/activity) ---------------------------------------
+
+
+class QuizAttemptItem(LearnerRefItem):
+    """A quiz attempt: send it when started, and again once submitted with its score."""
+
+    type: Literal["quiz_attempt"]
+    started_at: SentMoment
+    submitted_at: SentMoment | None = None
+    score: float = Field(0, ge=0, le=1_000_000, allow_inf_nan=False)
+    max_score: float = Field(100, gt=0, le=1_000_000, allow_inf_nan=False)
+    correct_count: Count = 0
+    total_questions: int = Field(gt=0, le=10_000)
+    time_spent_seconds: int = Field(0, ge=0, le=86_400)
+    difficulty: Difficulty = Difficulty.MEDIUM
+    skill: SlugRef | None = None
+    session: ExternalId | None = None
+
+    @model_validator(mode="after")
+    def _within_bounds(self):
+        if self.score > self.max_score:
+            raise ValueError("score is above max_score")
+        if self.correct_count > self.total_questions:
+            raise ValueError("correct_count is above total_questions")
+        check_order(self.started_at, self.submitted_at, "submitted before it was started")
+        return self
+
+
+class PathProgressItem(LearnerRefItem):
+    """A learner's enrolment in a learning path and how far they are (one row per learner and path)."""
+
+    type: Literal["path_progress"]
+    path: SlugRef
+    status: PathStatus = PathStatus.IN_PROGRESS
+    enrolled_at: SentMoment
+    modules_completed: int = Field(0, ge=0, le=10_000)
+    current_module_position: Position | None = None
+    last_activity_at: SentMoment | None = None
+    completed_at: SentMoment | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        check_order(self.enrolled_at, self.completed_at, "completed before enrolling")
+        check_order(self.enrolled_at, self.last_activity_at, "last activity before enrolling")
+        if (self.status == PathStatus.COMPLETED) != (self.completed_at is not None):
+            raise ValueError("a completed path has completed_at, and only a completed one")
+        return self

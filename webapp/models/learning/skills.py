@@ -56,5 +56,5 @@ class SkillMastery(Base):
     last_practiced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
-    user: Mapped["User"] = relationship()  # noqa: F821
+    user: Mapped["User"] = relationship(back_populates="skill_mastery")  # noqa: F821
     skill: Mapped[Skill] = relationship()

@@ -64,7 +64,7 @@ class Notification(Base):
     # The SMTP Message-ID or the push gateway's id of what was handed over.
     message_id: Mapped[str | None] = mapped_column(String(255))
 
-    recipient: Mapped["User"] = relationship()  # noqa: F821
+    recipient: Mapped["User"] = relationship(back_populates="notifications")  # noqa: F821
     template: Mapped["NotificationTemplate | None"] = relationship()  # noqa: F821
 
 

@@ -37,5 +37,5 @@ class UserConnection(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    follower: Mapped["User"] = relationship(foreign_keys=[follower_id])  # noqa: F821
+    follower: Mapped["User"] = relationship(foreign_keys=[follower_id], back_populates="connections")  # noqa: F821
     followee: Mapped["User"] = relationship(foreign_keys=[followee_id])  # noqa: F821

@@ -1,6 +1,7 @@
 """User accounts (learners and staff) and learner profiles."""
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +14,11 @@ from webapp.models.core.types import UTCDateTime
 STAFF_ROLES = frozenset({Role.TEACHER, Role.OPERATOR, Role.ADMIN})
 
 
+def _many(back: str, foreign_keys: str | None = None) -> Any:
+    """A one-to-many of the user's rows that raises instead of loading itself, deleted by the database."""
+    return relationship(back_populates=back, lazy="raise", passive_deletes=True, foreign_keys=foreign_keys)
+
+
 class User(TimestampMixin, ActiveFlagMixin, Base):
     """Anyone the platform knows: learners, and staff who may log in here."""
 
@@ -20,10 +26,14 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
     __table_args__ = (
         CheckConstraint("role != 'learner' OR password_hash IS NULL", name="learner_no_password"),
         CheckConstraint("session_version >= 0", name="session_version_non_negative"),
+        CheckConstraint("role = 'learner' OR email IS NOT NULL", name="staff_have_email"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    # Staff log in with it; a learner sent by the platform may have none.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    # The platform's own id of a learner, shared by every API client (roster upserts key on it).
+    external_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(120), nullable=False)
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"), nullable=False, index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
@@ -48,6 +58,18 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
     memberships: Mapped[list["GroupMember"]] = relationship(  # noqa: F821
         back_populates="user", passive_deletes=True
     )
+    # A learner's activity and records: never loaded by accident (lazy="raise"); query them,
+    # or ask for them with selectinload() where a page needs them.
+    daily_logins: Mapped[list["DailyLogin"]] = _many("user")  # noqa: F821
+    sessions: Mapped[list["LearningSession"]] = _many("user")  # noqa: F821
+    behavior_events: Mapped[list["BehaviorEvent"]] = _many("user")  # noqa: F821
+    badges: Mapped[list["UserBadge"]] = _many("user", "UserBadge.user_id")  # noqa: F821
+    duels: Mapped[list["DuelParticipant"]] = _many("user")  # noqa: F821
+    skill_mastery: Mapped[list["SkillMastery"]] = _many("user")  # noqa: F821
+    quiz_attempts: Mapped[list["QuizAttempt"]] = _many("user")  # noqa: F821
+    connections: Mapped[list["UserConnection"]] = _many("follower", "UserConnection.follower_id")  # noqa: F821
+    notifications: Mapped[list["Notification"]] = _many("recipient")  # noqa: F821
+    learning_paths: Mapped[list["PathEnrolment"]] = _many("user")  # noqa: F821
 
     # The three attributes and get_id() that session libraries (Flask-Login) expect.
     is_authenticated = True
@@ -63,7 +85,7 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
         return self.role in STAFF_ROLES
 
     def __str__(self) -> str:
-        return f"{self.display_name} <{self.email}>"
+        return f"{self.display_name} <{self.email}>" if self.email else self.display_name
 
 
 class UserProfile(TimestampMixin, Base):

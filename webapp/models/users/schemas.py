@@ -1,13 +1,16 @@
 """Schemas of users and learner profiles (the password hash is never exported)."""
 
 from datetime import UTC, date, datetime
+from typing import Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 
 from webapp.models.core.enums import AgeBand, Role
 from webapp.models.core.schemas import (
     Email,
+    ExternalId,
     GradeLevel,
+    IngestItem,
     Locale,
     ReadSchema,
     RowId,
@@ -22,12 +25,19 @@ from webapp.models.core.schemas import (
 
 
 class UserFields(Schema):
-    email: Email
+    email: Email | None = None
     display_name: text(120)
     role: Role
     timezone: Timezone = "UTC"
     locale: Locale = "en"
     is_active: bool = True
+    external_id: ExternalId | None = None
+
+    @model_validator(mode="after")
+    def _staff_have_email(self):
+        if self.role != Role.LEARNER and self.email is None:
+            raise ValueError("staff log in with their email: it is required")
+        return self
 
 
 class UserCreate(UserFields, WriteSchema):
@@ -87,3 +97,19 @@ class UserProfileRead(UserProfileFields, ReadSchema):
     user_id: RowId
     created_at: UTCDatetime
     updated_at: UTCDatetime
+
+
+# Items of the ingest API (POST /api/v1/roster) -----------------------------------------
+
+
+class LearnerUpsertItem(IngestItem):
+    """A learner, created or updated by `id`: the platform's learner id, shared by every client."""
+
+    type: Literal["learner"]
+    name: text(120)
+    email: Email | None = None
+    timezone: Timezone = "UTC"
+    locale: Locale = "en"
+    grade: GradeLevel | None = None
+    school: text(200) | None = None
+    active: bool = True

@@ -17,6 +17,7 @@ from webapp.reports.charts import Chart, Column, bar, heatmap, line, table
 from webapp.reports.definitions import as_of, define, phrase, plural
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import learner as q
+from webapp.reports.queries import paths
 from webapp.reports.queries.common import Context, Row, ratio
 from webapp.reports.registry import Report, register
 from webapp.services.analytics.risk import RULES
@@ -38,6 +39,7 @@ TEXT = {
     "not_evaluated": "The at-risk rules have not been evaluated for a day up to the end of this range yet.",
     "not_flagged": "Not at risk as of {day}: none of the documented rules fired.",
     "no_profile": "No engagement profile yet: it is computed with the learner's streaks and points.",
+    "no_paths": "Not enrolled in any learning path (the learner's app reports enrolments).",
 }
 
 
@@ -148,6 +150,24 @@ def calendar_chart(days: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         layout={"yaxis": {"autorange": "reversed"}}, definition=define("streak_days"),
         empty_message="No streak day or used freeze in the year up to the end of the range.",
     )  # fmt: skip
+
+
+@REPORT.figure("paths", paths.learning_paths)
+def paths_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
+    """The learning paths the learner is enrolled in: status, progress, the module they are on."""
+    shown = [
+        (name, subject, status.value.replace("_", " "), done, total, paths.progress(done, total),
+         current or "-", enrolled.date(), last.date() if last else None, done_at.date() if done_at else None)
+        for name, subject, status, done, total, current, enrolled, last, done_at in rows
+    ]  # fmt: skip
+    columns = (Column("path", "Path"), Column("subject", "Subject"), Column("status", "Status"),
+               Column("modules_completed", "Modules done", kind="number"),
+               Column("modules", "Modules", kind="number"),
+               Column("progress_pct", "Progress (%)", kind="percent"),
+               Column("current_module", "Now on"), Column("enrolled_on", "Enrolled"),
+               Column("last_active_on", "Last active"), Column("completed_on", "Completed"))  # fmt: skip
+    return table("paths", "Learning paths", columns, shown, width="full", definition=define("path_progress"),
+                 empty_message=TEXT["no_paths"])  # fmt: skip
 
 
 @REPORT.figure("focus", q.focus_trend)

@@ -63,7 +63,7 @@ def write_cohorts(conn: Connection, d: Dialect, as_of: date, since: date | None 
         WITH per_user AS ({per_user}),
         counts AS (
           SELECT scope, cohort, week_offset, COUNT(*) AS n FROM (
-            {scoped("per_user", f"x.cohort AS cohort, {offset} AS week_offset")}) s
+            {scoped("per_user", f"x.cohort AS cohort, {offset} AS week_offset", day="x.wk")}) s
           GROUP BY scope, cohort, week_offset)
         SELECT scope, cohort, week_offset,
                MAX(CASE WHEN week_offset = 0 THEN n END) OVER (PARTITION BY scope, cohort), n,

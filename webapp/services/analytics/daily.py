@@ -14,6 +14,7 @@ from webapp.services.analytics.scopes import MEMBERS, scoped
 from webapp.services.analytics.sql import Dialect, as_date
 
 WINDOWS = (7, 30)
+NEVER = date.max.toordinal()
 
 
 def _rows(conn: Connection, sql: str, params: dict) -> list:
@@ -81,13 +82,15 @@ def add_actives(conn: Connection, d: Dialect, lo: date, hi: date, out: dict) -> 
 
     A learner counts on day t in a window of W days if their last active day on or before t
     is less than W days before t; they count for the platform and for each group they are a
-    member of. One pass over the chunk's active learner-days (and the 29 days before it).
+    member of on day t. One pass over the chunk's active learner-days (and the 29 days before it).
     """
     weekly_w, monthly_w = WINDOWS
     wlo = lo - timedelta(days=monthly_w - 1)
-    scopes: dict[int, list[str]] = defaultdict(list)
-    for uid, gid in conn.execute(text(MEMBERS)):
-        scopes[uid].append(group_scope(gid))
+    # learner -> (scope, first day no longer counted); the platform scope never ends
+    scopes: dict[int, list[tuple[str, int]]] = defaultdict(list)
+    for uid, gid, left_on in conn.execute(text(MEMBERS)):
+        until = as_date(left_on).toordinal() if left_on is not None else NEVER
+        scopes[uid].append((group_scope(gid), until))
     sql = (
         "SELECT user_id, day FROM learner_days WHERE is_active AND day BETWEEN :wlo AND :hi"
         " ORDER BY user_id, day"
@@ -99,7 +102,7 @@ def add_actives(conn: Connection, d: Dialect, lo: date, hi: date, out: dict) -> 
     weekly: dict[tuple[int, str], int] = defaultdict(int)
     monthly: dict[tuple[int, str], int] = defaultdict(int)
     for uid, days in active.items():
-        keys = [PLATFORM_SCOPE, *scopes.get(uid, ())]
+        keys = [(PLATFORM_SCOPE, NEVER), *scopes.get(uid, ())]
         i, n, prev = 0, len(days), None
         for t in range(first, last + 1):
             while i < n and days[i] <= t:
@@ -107,7 +110,9 @@ def add_actives(conn: Connection, d: Dialect, lo: date, hi: date, out: dict) -> 
                 i += 1
             if prev is None or t - prev >= monthly_w:
                 continue
-            for scope in keys:
+            for scope, until in keys:
+                if t >= until:
+                    continue
                 monthly[(t, scope)] += 1
                 if t - prev < weekly_w:
                     weekly[(t, scope)] += 1

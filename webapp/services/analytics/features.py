@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from webapp.models.analytics.ml_features import LearnerFeatureSnapshot
 from webapp.services.analytics import streak_runs
 from webapp.services.analytics.csvsafe import write_rows
-from webapp.services.analytics.sql import Dialect, as_date, register_sqlite_functions
+from webapp.services.analytics.sql import Dialect, as_date
 from webapp.services.mastery import update_mastery
 
 FEATURE_SET = "engagement"
@@ -79,16 +79,12 @@ def mastery_as_of(
     Per skill, the rule of webapp.services.mastery (a difficulty-weighted moving average over
     submitted attempts in submission order); then the plain mean over the learner's skills.
     """
-    d = Dialect(d.name)  # no chunk's local-time table here: SQLite converts in Python
-    if not d.pg:
-        register_sqlite_functions(conn)
-    day = d.local_day("q.submitted_at", "u.timezone")
-    sql = f"""
+    sql = """
         SELECT q.user_id, q.skill_id, q.score, q.max_score, q.difficulty
-        FROM quiz_attempts q JOIN users u ON u.id = q.user_id
-        WHERE q.skill_id IS NOT NULL AND q.submitted_at < :ts_hi AND {day} <= :as_of {{users}}
+        FROM quiz_attempts q
+        WHERE q.skill_id IS NOT NULL AND q.submitted_at IS NOT NULL AND q.local_day <= :as_of {users}
         ORDER BY q.user_id, q.skill_id, q.submitted_at, q.id"""
-    params: dict[str, Any] = {"as_of": d.day(as_of), "ts_hi": d.ts(as_of + timedelta(days=2))}
+    params: dict[str, Any] = {"as_of": d.day(as_of)}
     query = text(sql.format(users=""))
     if user_ids is not None:
         query = text(sql.format(users="AND q.user_id IN :ids")).bindparams(bindparam("ids", expanding=True))

@@ -1,8 +1,11 @@
 """Staging of one chunk of local days: raw activity -> temp tables -> learner_days.
 
-Every raw table is read once per chunk, by a range scan on its timestamp index
-widened by a day on each side (local days run from UTC-12 to UTC+14) and then
-cut to the chunk's local days.
+Every raw row stores its learner-local day and hour (worked out when it was written,
+see `webapp.services.timezones`): nothing is converted here. Each raw table is read
+once per chunk, by a range scan on its timestamp index widened by a day on each side
+(a local day lies within UTC-12..UTC+14 of its UTC day) and cut to the chunk's days
+by the stored local day. Quiz attempts count on the local day they were submitted,
+submitted attempts only; they are read by their own local-day index.
 """
 
 # ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
@@ -11,7 +14,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Connection, text
 
-from webapp.services.analytics.sql import Dialect, build_local_table, drop_local_table
+from webapp.services.analytics.sql import Dialect
 
 TEMP_TABLES = ("tmp_sess", "tmp_spans", "tmp_points")
 
@@ -32,34 +35,23 @@ def _temp(conn: Connection, dialect: Dialect, name: str, select_sql: str, params
 
 def stage_raw(conn: Connection, dialect: Dialect, lo: date, hi: date) -> dict:
     """Build tmp_sess, tmp_spans and tmp_points for local days lo..hi; return the bind params."""
-    d = dialect
-    params = _window(d, lo, hi)
-    build_local_table(conn, d, lo - timedelta(days=1), hi + timedelta(days=2))
-    day, hour = d.local_day("s.started_at", "u.timezone"), d.local_hour("s.started_at", "u.timezone")
-    sessions = f"""
-        SELECT * FROM (
-          SELECT s.user_id, {day} AS day, {hour} AS hour, s.content_type,
-                 COALESCE(s.duration_seconds, 0) / 60.0 AS minutes, f.focus_score AS focus
-          FROM learning_sessions s JOIN users u ON u.id = s.user_id
-          LEFT JOIN focus_metrics f ON f.session_id = s.id
-          WHERE s.started_at >= :ts_lo AND s.started_at < :ts_hi) t
-        WHERE day BETWEEN :lo AND :hi"""
-    _temp(conn, d, "tmp_sess", sessions, params)
-    spans = f"""
-        SELECT * FROM (
-          SELECT a.user_id, {d.local_day("a.started_at", "u.timezone")} AS day,
-                 a.focus_seconds, a.interruptions
-          FROM attention_spans a JOIN users u ON u.id = a.user_id
-          WHERE a.started_at >= :ts_lo AND a.started_at < :ts_hi) t
-        WHERE day BETWEEN :lo AND :hi"""
-    _temp(conn, d, "tmp_spans", spans, params)
-    points = f"""
-        SELECT * FROM (
-          SELECT p.user_id, {d.local_day("p.created_at", "u.timezone")} AS day, p.reason, p.amount
-          FROM points_transactions p JOIN users u ON u.id = p.user_id
-          WHERE p.created_at >= :ts_lo AND p.created_at < :ts_hi) t
-        WHERE day BETWEEN :lo AND :hi"""
-    _temp(conn, d, "tmp_points", points, params)
+    params = _window(dialect, lo, hi)
+    sessions = """
+        SELECT s.user_id, s.local_day AS day, s.local_hour AS hour, s.content_type,
+               COALESCE(s.duration_seconds, 0) / 60.0 AS minutes, f.focus_score AS focus
+        FROM learning_sessions s LEFT JOIN focus_metrics f ON f.session_id = s.id
+        WHERE s.started_at >= :ts_lo AND s.started_at < :ts_hi AND s.local_day BETWEEN :lo AND :hi"""
+    _temp(conn, dialect, "tmp_sess", sessions, params)
+    spans = """
+        SELECT a.user_id, a.local_day AS day, a.focus_seconds, a.interruptions
+        FROM attention_spans a
+        WHERE a.started_at >= :ts_lo AND a.started_at < :ts_hi AND a.local_day BETWEEN :lo AND :hi"""
+    _temp(conn, dialect, "tmp_spans", spans, params)
+    points = """
+        SELECT p.user_id, p.local_day AS day, p.reason, p.amount
+        FROM points_transactions p
+        WHERE p.created_at >= :ts_lo AND p.created_at < :ts_hi AND p.local_day BETWEEN :lo AND :hi"""
+    _temp(conn, dialect, "tmp_points", points, params)
     return params
 
 
@@ -67,8 +59,6 @@ def drop_staging(conn: Connection, dialect: Dialect | None = None) -> None:
     """Drop the chunk's temp tables."""
     for name in TEMP_TABLES:
         conn.exec_driver_sql(f"DROP TABLE IF EXISTS {name}")
-    if dialect is not None:
-        drop_local_table(conn, dialect)
 
 
 # The one reading of quiz attempts in every figure (learner_days, the rules, the feature store,
@@ -83,11 +73,7 @@ LEARNER_DAY_COLUMNS = (
 
 def write_learner_days(conn: Connection, dialect: Dialect, params: dict) -> int:
     """Rewrite learner_days of the chunk from the staged and raw activity; return rows written."""
-    d = dialect
     zero9 = "0, 0, 0, 0, 0, 0, 0, 0, 0"
-    # Quizzes: submitted attempts, on the local day of submission (the rule above LEARNER_DAY_COLUMNS).
-    quiz_day = d.local_day("q.submitted_at", "u.timezone")
-    badge_day = d.local_day("b.awarded_at", "u.timezone")
     parts = f"""
         SELECT user_id, day, 1 AS n_sess, minutes, COALESCE(focus, 0) AS focus_sum,
                CASE WHEN focus IS NULL THEN 0 ELSE 1 END AS focus_n,
@@ -95,12 +81,10 @@ def write_learner_days(conn: Connection, dialect: Dialect, params: dict) -> int:
                0 AS span_n, 0 AS span_s, 0 AS intr, 0 AS badges, 0 AS streak
         FROM tmp_sess
         UNION ALL
-        SELECT user_id, day, 0, 0, 0, 0, 1, pct, ok, total, 0, 0, 0, 0, 0, 0 FROM (
-          SELECT q.user_id, {quiz_day} AS day, 100.0 * q.score / q.max_score AS pct,
-                 q.correct_count AS ok, q.total_questions AS total
-          FROM quiz_attempts q JOIN users u ON u.id = q.user_id
-          WHERE q.submitted_at >= :ts_lo AND q.submitted_at < :ts_hi) q
-        WHERE day BETWEEN :lo AND :hi
+        SELECT q.user_id, q.local_day, 0, 0, 0, 0, 1, 100.0 * q.score / q.max_score, q.correct_count,
+               q.total_questions, 0, 0, 0, 0, 0, 0
+        FROM quiz_attempts q
+        WHERE q.submitted_at IS NOT NULL AND q.local_day BETWEEN :lo AND :hi
         UNION ALL
         SELECT user_id, day, 0, 0, 0, 0, 0, 0, 0, 0, CASE WHEN amount > 0 THEN amount ELSE 0 END,
                0, 0, 0, 0, 0
@@ -108,11 +92,8 @@ def write_learner_days(conn: Connection, dialect: Dialect, params: dict) -> int:
         UNION ALL
         SELECT user_id, day, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, focus_seconds, interruptions, 0, 0 FROM tmp_spans
         UNION ALL
-        SELECT user_id, day, 0, 0, 0, {zero9}, 1, 0 FROM (
-          SELECT b.user_id, {badge_day} AS day
-          FROM user_badges b JOIN users u ON u.id = b.user_id
-          WHERE b.awarded_at >= :ts_lo AND b.awarded_at < :ts_hi) b
-        WHERE day BETWEEN :lo AND :hi
+        SELECT b.user_id, b.local_day, 0, 0, 0, {zero9}, 1, 0 FROM user_badges b
+        WHERE b.awarded_at >= :ts_lo AND b.awarded_at < :ts_hi AND b.local_day BETWEEN :lo AND :hi
         UNION ALL
         SELECT user_id, day, 0, 0, 0, {zero9}, 0, 1 FROM streak_activities WHERE day BETWEEN :lo AND :hi
         UNION ALL

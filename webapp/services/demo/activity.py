@@ -26,6 +26,7 @@ DEVICES = ("android", "web", "tablet", "ios", "other")
 DEVICE_CUM = (60, 85, 93, 98, 100)
 LOGIN_COLUMNS = ("id", "user_id", "day", "first_login_at", "last_login_at", "login_count", "device")
 BEHAVIOR_COLUMNS = ("id", "user_id", "session_id", "name", "properties", "occurred_at")
+BEHAVIOR_COLUMNS += ("api_client_id", "external_id", "local_day", "local_hour")
 PAGES = ("home", "path", "leaderboard", "profile", "badges", "friends")
 
 
@@ -148,4 +149,7 @@ class LearnerGenerator:
 
     def _event(self, learner: Learner, session_id: int | None, name: str, props: str, at: int) -> None:
         row_id = self.ctx.writer.next_id("behavior_events")
-        self.behavior.append((row_id, learner.info.id, session_id, name, props, self.ctx.ts(at)))
+        local = self.ctx.local(at, learner.info.timezone)
+        self.behavior.append(
+            (row_id, learner.info.id, session_id, name, props, self.ctx.ts(at), None, None, *local)
+        )

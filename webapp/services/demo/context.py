@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from webapp.services.demo.sizes import SizeSpec
 from webapp.services.demo.writer import DAY, BulkWriter, epoch_of
+from webapp.services.timezones import QUARTER, LocalClock
 
 
 @dataclass
@@ -66,6 +67,8 @@ class Context:
     staff: dict[str, int] = field(default_factory=dict)
     templates: dict[tuple[str, str, str], tuple[int, str, str]] = field(default_factory=dict)
     badge_ids: list[int] = field(default_factory=list)
+    clock: LocalClock = field(default_factory=LocalClock)
+    _local: dict[tuple[str, int], tuple[str, int]] = field(default_factory=dict)
 
     @property
     def start(self) -> date:
@@ -85,6 +88,17 @@ class Context:
     def ts(self, seconds: int) -> str:
         """Format an epoch second for the backend."""
         return self.writer.fmt.ts(seconds)
+
+    def local(self, seconds: int, timezone: str) -> tuple[str, int]:
+        """The learner-local day (ISO text, as the writer stores it) and hour of an epoch second."""
+        key = (timezone, seconds // QUARTER)
+        found = self._local.get(key)
+        if found is None:
+            day, hour = self.clock.at_epoch(seconds, timezone)
+            found = (day.isoformat(), hour)
+            if self.clock.quarter(key[1], timezone) is not None:  # else an offset changes inside it
+                self._local[key] = found
+        return found
 
     def rng(self, *key: object) -> random.Random:
         """A generator of its own for one part of the data, so parts do not shift each other."""

@@ -4,7 +4,7 @@ from datetime import date
 
 from webapp.services.demo import catalogue_data as data
 from webapp.services.demo.context import Context
-from webapp.services.demo.people import USER_COLUMNS, email_of
+from webapp.services.demo.people import MEMBER_COLUMNS, USER_COLUMNS, email_of, learner_external_id
 from webapp.services.demo.sessions import Learner
 from webapp.services.demo.writer import DAY
 
@@ -49,6 +49,7 @@ def write_identity(ctx: Context, learner: Learner, slot: str, affinities: list[f
             created,
             created,
             True,
+            learner_external_id(info.id),
         )
     )
     _profile(ctx, learner, created)
@@ -125,13 +126,13 @@ def _notification_preferences(ctx: Context, learner: Learner, created: str) -> N
 
 
 def _memberships(ctx: Context, learner: Learner, created: str) -> None:
-    rows = ctx.writer.table("group_members", ("id", "group_id", "user_id", "role", "joined_at"))
+    rows = ctx.writer.table("group_members", MEMBER_COLUMNS)
     info, rng = learner.info, learner.rng
-    rows.append((ctx.writer.next_id("group_members"), info.group.id, info.id, "member", created))
+    rows.append((ctx.writer.next_id("group_members"), info.group.id, info.id, "member", created, None))
     others = [g for g in ctx.groups if g.grade == info.group.grade and g.id != info.group.id]
     if others and rng.random() < 0.15:
         second = rng.choice(others)
-        rows.append((ctx.writer.next_id("group_members"), second.id, info.id, "member", created))
+        rows.append((ctx.writer.next_id("group_members"), second.id, info.id, "member", created, None))
 
 
 def write_freeze(ctx: Context, learner: Learner) -> None:

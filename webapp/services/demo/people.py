@@ -10,7 +10,8 @@ from webapp.services.demo.context import Context, GroupInfo, LearnerInfo, Module
 from webapp.services.demo.writer import DAY
 
 USER_COLUMNS = ("id", "email", "display_name", "role", "timezone", "locale", "password_hash")
-USER_COLUMNS += ("session_version", "last_seen_at", "created_at", "updated_at", "is_active")
+USER_COLUMNS += ("session_version", "last_seen_at", "created_at", "updated_at", "is_active", "external_id")
+MEMBER_COLUMNS = ("id", "group_id", "user_id", "role", "joined_at", "left_on")
 EMAIL_DOMAIN = "demo.shikshadisha.in"
 
 # key, email, name, role, password. Deterministic on purpose: this is demo data.
@@ -34,7 +35,9 @@ def write_staff(ctx: Context) -> None:
         user_id = ctx.writer.next_id("users")
         ctx.staff[key] = user_id
         pw_hash = generate_password_hash(password)
-        rows.append((user_id, email, name, role, "Asia/Kolkata", "en", pw_hash, 0, None, stamp, stamp, True))
+        rows.append(
+            (user_id, email, name, role, "Asia/Kolkata", "en", pw_hash, 0, None, stamp, stamp, True, None)
+        )
 
 
 def _extra_teacher(ctx: Context, number: int) -> int:
@@ -44,7 +47,7 @@ def _extra_teacher(ctx: Context, number: int) -> int:
     name = f"{rng.choice(data.FIRST_NAMES)} {rng.choice(data.LAST_NAMES)}"
     email = f"teacher{number}@{EMAIL_DOMAIN}"
     stamp = ctx.ts(ctx.catalogue_at - DAY)
-    row = (user_id, email, name, "teacher", "Asia/Kolkata", "en", None, 0, None, stamp, stamp, True)
+    row = (user_id, email, name, "teacher", "Asia/Kolkata", "en", None, 0, None, stamp, stamp, True, None)
     ctx.writer.buffers["users"].append(row)
     return user_id
 
@@ -61,9 +64,10 @@ def _teacher_for(ctx: Context, index: int, extra: dict[int, int]) -> int:
 def write_groups(ctx: Context, modules: dict[tuple[str, int], list[ModuleInfo]]) -> None:
     """Write the study groups, their teachers' memberships and their leaderboards."""
     groups = ctx.writer.table(
-        "study_groups", ("id", "name", "description", "owner_id", "created_at", "updated_at", "is_active")
+        "study_groups",
+        ("id", "name", "description", "owner_id", "created_at", "updated_at", "is_active", "external_id"),
     )
-    members = ctx.writer.table("group_members", ("id", "group_id", "user_id", "role", "joined_at"))
+    members = ctx.writer.table("group_members", MEMBER_COLUMNS)
     stamp = ctx.ts(ctx.catalogue_at)
     count = -(-ctx.size.learners // ctx.size.group_size)
     subjects = list(data.SKILL_TREE)
@@ -80,8 +84,8 @@ def write_groups(ctx: Context, modules: dict[tuple[str, int], list[ModuleInfo]])
         )
         ctx.groups.append(group)
         groups.append((group.id, name, f"{subject} for class {grade}, section {letter}", teacher))
-        members.append((ctx.writer.next_id("group_members"), group.id, teacher, "teacher", stamp))
-    groups[:] = [(*row, stamp, stamp, True) for row in groups]
+        members.append((ctx.writer.next_id("group_members"), group.id, teacher, "teacher", stamp, None))
+    groups[:] = [(*row, stamp, stamp, True, group_external_id(row[0])) for row in groups]
     _write_leaderboards(ctx)
 
 
@@ -136,6 +140,16 @@ def _join_day(ctx: Context, rng: random.Random) -> int:
         return 0
     cohorts = list(range(7, ctx.size.days - 3, 14)) or [0]
     return rng.choice(cohorts) + rng.randrange(3)
+
+
+def learner_external_id(user_id: int) -> str:
+    """The platform's id of a demo learner (as the apps would send it)."""
+    return f"demo-learner-{user_id}"
+
+
+def group_external_id(group_id: int) -> str:
+    """The platform's id of a demo study group."""
+    return f"demo-group-{group_id}"
 
 
 def email_of(info: LearnerInfo) -> str:

@@ -14,6 +14,7 @@ from webapp.services.demo.context import Context
 from webapp.services.demo.database import bulk_loading, reset_sequences
 from webapp.services.demo.people import write_groups, write_staff
 from webapp.services.demo.sizes import SIZES
+from webapp.services.demo.via_api import ApiWriter, Send
 from webapp.services.demo.writer import BulkWriter
 from webapp.services.recompute import recompute_all
 
@@ -45,9 +46,18 @@ class SeedReport:
 
 
 def seed_demo(
-    session: Session, size: str, seed: int, end: date, progress: Progress | None = None, derive: bool = True
+    session: Session,
+    size: str,
+    seed: int,
+    end: date,
+    progress: Progress | None = None,
+    derive: bool = True,
+    send: Send | None = None,
 ) -> SeedReport:
-    """Fill an empty database with demo data ending on `end`; derive the gamification state."""
+    """Fill an empty database with demo data ending on `end`; derive the gamification state.
+
+    With `send`, learners and their activity go through the ingest API (see `via_api`).
+    """
     spec = SIZES[size]
     report = _note = progress or (lambda *_: None)
     started = time.perf_counter()
@@ -57,13 +67,15 @@ def seed_demo(
         def on_rows(count: int) -> None:
             rows[0] += count
 
-        ctx = Context(BulkWriter(connection, on_rows), spec, seed, end)
+        writer = BulkWriter(connection, on_rows) if send is None else ApiWriter(connection, on_rows, send)
+        ctx = Context(writer, spec, seed, end)
         _write_setup(ctx)
         connection.commit()
         _write_learners(ctx, lambda done: _note("learners", done, spec.learners, rows[0]))
         connection.commit()
-        _write_social(ctx)
-        _note("social", 1, 1, rows[0])
+        if send is None:  # connections, duels, notices name learners by the seed's own ids
+            _write_social(ctx)
+            _note("social", 1, 1, rows[0])
         reset_sequences(connection)
         connection.commit()
     report = SeedReport(dict(ctx.writer.counts), time.perf_counter() - started, learners=spec.learners)

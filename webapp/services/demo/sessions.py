@@ -14,13 +14,20 @@ LEVEL = {0.2: "easy", 0.5: "medium", 0.8: "hard"}
 PASS_PERCENT = 60.0
 
 SESSION_COLUMNS = ("id", "user_id", "started_at", "ended_at", "duration_seconds", "device", "content_type")
-SESSION_COLUMNS += ("skill_id", "path_module_id", "is_completed")
-EVENT_COLUMNS = ("id", "session_id", "user_id", "event_type", "occurred_at", "payload")
+# Rows of raw tables end with their learner-local day and hour (and, for the tables the API
+# writes, no client and no client id: the demo is not sent by a client).
+LOCAL = ("local_day", "local_hour")
+UNSENT = ("api_client_id", "external_id")
+NOT_SENT = (None, None)
+SESSION_COLUMNS += ("skill_id", "path_module_id", "is_completed", *UNSENT, *LOCAL)
+EVENT_COLUMNS = ("id", "session_id", "user_id", "event_type", "occurred_at", "payload", *UNSENT, *LOCAL)
 SPAN_COLUMNS = ("id", "session_id", "user_id", "started_at", "ended_at", "focus_seconds", "interruptions")
+SPAN_COLUMNS += (*UNSENT, *LOCAL)
 FOCUS_COLUMNS = ("id", "session_id", "user_id", "focus_score", "avg_span_seconds", "longest_span_seconds")
-FOCUS_COLUMNS += ("distraction_count", "computed_at")
+FOCUS_COLUMNS += ("distraction_count", "computed_at", *UNSENT)
 QUIZ_COLUMNS = ("id", "user_id", "skill_id", "path_module_id", "session_id", "started_at", "submitted_at")
 QUIZ_COLUMNS += ("score", "max_score", "correct_count", "total_questions", "time_spent_seconds", "difficulty")
+QUIZ_COLUMNS += (*UNSENT, *LOCAL)
 RESULT_COLUMNS = ("id", "user_id", "quiz_attempt_id", "assessment_name", "percent", "passed", "feedback")
 RESULT_COLUMNS += ("graded_at", "graded_by_id")
 
@@ -79,7 +86,7 @@ class SessionWriter:
         marks, answers = self._marks(learner, plan)
         end, spans, focused = self._timeline(learner, plan, session_id, marks)
         answers = [correct for at, correct in answers if at <= plan.cut]
-        uid = learner.info.id
+        uid, tz = learner.info.id, learner.info.timezone
         completed = not plan.abandoned
         self.sessions.append(
             (
@@ -93,6 +100,8 @@ class SessionWriter:
                 plan.module.skill_id,
                 plan.module.id,
                 completed,
+                *NOT_SENT,
+                *self.ctx.local(plan.start, tz),
             )
         )
         self._focus(uid, session_id, spans, focused, end - plan.start, end)
@@ -134,18 +143,30 @@ class SessionWriter:
     ) -> tuple[int, list, int]:
         """Walk focused stretches and interruptions; write events and spans."""
         rng, ts, events, next_id = learner.rng, self.ts, self.events, self.writer.next_id
-        uid = learner.info.id
+        uid, local, tz = learner.info.id, self.ctx.local, learner.info.timezone
         per_second = DISTRACTION[plan.content] * learner.distractibility / HOUR_FOCUS[plan.hour] ** 2 / 60
         seconds = plan.cut
         t, focused, index, spans = plan.start, 0, 0, []
-        events.append((next_id("session_events"), session_id, uid, "start", ts(t), None))
+        events.append(
+            (next_id("session_events"), session_id, uid, "start", ts(t), None, *NOT_SENT, *local(t, tz))
+        )
         while True:
             span = max(20, int(rng.expovariate(per_second))) if per_second else seconds
             span = min(span, seconds - focused)
             while index < len(marks) and marks[index][0] <= focused + span and marks[index][0] <= seconds:
                 at, kind, payload = marks[index]
+                moment = t + at - focused
                 events.append(
-                    (next_id("session_events"), session_id, uid, kind, ts(t + at - focused), payload)
+                    (
+                        next_id("session_events"),
+                        session_id,
+                        uid,
+                        kind,
+                        ts(moment),
+                        payload,
+                        *NOT_SENT,
+                        *local(moment, tz),
+                    )
                 )
                 index += 1
             spans.append((t, t + span, span))
@@ -153,13 +174,15 @@ class SessionWriter:
             focused += span
             if focused >= seconds:
                 break
-            t = self._interrupt(rng, session_id, uid, t)
+            t = self._interrupt(rng, session_id, uid, tz, t)
         end = t + rng.randrange(1, 15)
-        events.append((next_id("session_events"), session_id, uid, "end", ts(end), None))
-        self._spans(uid, session_id, spans)
+        events.append(
+            (next_id("session_events"), session_id, uid, "end", ts(end), None, *NOT_SENT, *local(end, tz))
+        )
+        self._spans(uid, tz, session_id, spans)
         return end, spans, focused
 
-    def _interrupt(self, rng: random.Random, session_id: int, uid: int, t: int) -> int:
+    def _interrupt(self, rng: random.Random, session_id: int, uid: int, tz: str, t: int) -> int:
         """A tab switch, a pause or an idle stretch; return when attention came back."""
         roll, next_id = rng.random(), self.writer.next_id
         if roll < 0.6:
@@ -168,16 +191,42 @@ class SessionWriter:
             kinds, gap = ("pause", "resume"), 20 + int(rng.expovariate(1 / 120))
         else:
             kinds, gap = ("idle", "resume"), 60 + int(rng.expovariate(1 / 180))
-        self.events.append((next_id("session_events"), session_id, uid, kinds[0], self.ts(t), None))
-        self.events.append((next_id("session_events"), session_id, uid, kinds[1], self.ts(t + gap), None))
-        return t + gap
+        local, back = self.ctx.local, t + gap
+        self.events.append(
+            (next_id("session_events"), session_id, uid, kinds[0], self.ts(t), None, *NOT_SENT, *local(t, tz))
+        )
+        self.events.append(
+            (
+                next_id("session_events"),
+                session_id,
+                uid,
+                kinds[1],
+                self.ts(back),
+                None,
+                *NOT_SENT,
+                *local(back, tz),
+            )
+        )
+        return back
 
-    def _spans(self, uid: int, session_id: int, spans: list[tuple[int, int, int]]) -> None:
+    def _spans(self, uid: int, tz: str, session_id: int, spans: list[tuple[int, int, int]]) -> None:
         last = len(spans) - 1
         for number, (start, end, seconds) in enumerate(spans):
             row_id = self.writer.next_id("attention_spans")
             interrupted = 0 if number == last else 1
-            self.spans.append((row_id, session_id, uid, self.ts(start), self.ts(end), seconds, interrupted))
+            self.spans.append(
+                (
+                    row_id,
+                    session_id,
+                    uid,
+                    self.ts(start),
+                    self.ts(end),
+                    seconds,
+                    interrupted,
+                    *NOT_SENT,
+                    *self.ctx.local(start, tz),
+                )
+            )
 
     def _focus(self, uid: int, session_id: int, spans: list, focused: int, elapsed: int, end: int) -> None:
         distractions = len(spans) - 1
@@ -186,7 +235,9 @@ class SessionWriter:
         longest = max(seconds for _, _, seconds in spans)
         row_id = self.writer.next_id("focus_metrics")
         avg = round(focused / len(spans), 1)
-        self.focus.append((row_id, session_id, uid, score, avg, longest, distractions, self.ts(end)))
+        self.focus.append(
+            (row_id, session_id, uid, score, avg, longest, distractions, self.ts(end), *NOT_SENT)
+        )
 
     def _p_correct(self, learner: Learner, skill_id: int) -> float:
         ability = learner.abilities.get(skill_id, learner.aptitude)
@@ -204,6 +255,7 @@ class SessionWriter:
         correct, total = sum(answers), len(answers)
         percent = round(100.0 * correct / total, 1)
         submitted = None if plan.abandoned else self.ts(end - 2)
+        counted_at = plan.start + 3 if plan.abandoned else end - 2  # a quiz's day: when submitted
         level = LEVEL[self.skill_level[skill_id]]
         self.quizzes.append(
             (
@@ -220,6 +272,8 @@ class SessionWriter:
                 total,
                 end - plan.start - 5,
                 level,
+                *NOT_SENT,
+                *self.ctx.local(counted_at, learner.info.timezone),
             )
         )
         self._practise(learner, skill_id, 0.1 * (0.5 + correct / total))

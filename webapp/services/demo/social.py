@@ -9,7 +9,7 @@ CONNECTION_COLUMNS = ("id", "follower_id", "followee_id", "kind", "status", "cre
 ACTIVITY_COLUMNS = ("id", "actor_id", "verb", "object_type", "object_id", "summary", "created_at")
 FEED_COLUMNS = ("id", "recipient_id", "activity_id", "is_read", "created_at", "read_at")
 LEDGER_COLUMNS = ("id", "user_id", "amount", "reason", "source_type", "source_id", "idempotency_key", "note")
-LEDGER_COLUMNS += ("created_by_id", "created_at")
+LEDGER_COLUMNS += ("created_by_id", "created_at", "local_day", "local_hour")
 
 
 def joined(ctx: Context, learner: LearnerInfo) -> int:
@@ -101,4 +101,4 @@ def write_adjustments(ctx: Context) -> None:
         rows.append(
             (ctx.writer.next_id("points_transactions"), learner.id, 50, "adjustment", "manual", None, key)
         )
-        rows[-1] += (note, ctx.staff["operator"], ctx.ts(at))
+        rows[-1] += (note, ctx.staff["operator"], ctx.ts(at), *ctx.local(at, learner.timezone))
