@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from webapp.reports.charts import Chart, Column, table
-from webapp.reports.definitions import define
+from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import active as q
 from webapp.reports.queries.common import Context, Row, ratio
@@ -64,7 +64,7 @@ def active_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         cells,
         width="full",
         definition=define("active", "focus_score"),
-        empty_message="Nobody in this scope was active that day.",
+        empty_message=EMPTY["nobody_active"],
     )
 
 
