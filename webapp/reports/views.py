@@ -133,21 +133,3 @@ def chart_csv(key: str, chart: str, context: str | None):
 def at_risk_csv_before():
     """The at-risk table's CSV at its earlier address."""
     return redirect(url_for("reports.chart_csv", key="at-risk", chart="table", **request.args))
-
-
-@bp.get("/reports/saved", endpoint="saved")
-def saved_list():
-    """List the signed-in user's saved views."""
-    return render_template("reports/saved.html")
-
-
-@bp.post("/reports/saved")
-def save_view():
-    """Save the current filter of a report under a name (CSRF-checked by CSRFProtect)."""
-    report = registry.REPORTS.get(request.form.get("report", ""))
-    if report is None or not report.saveable:
-        return saved.refuse()
-    flt = current_filter(request.form)
-    context = request.form.get("context") or None
-    report.context(db.session, flt, context, request.form)  # 404 for a board the user may not see
-    return saved.save(db.session, current_user, report.key, request.form.get("name", ""), flt, context)
