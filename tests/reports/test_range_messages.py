@@ -94,6 +94,17 @@ def test_a_range_ending_in_the_future_ends_on_the_latest_day(app, session):
     assert f'id="filter-to" name="to" value="{latest.isoformat()}" max="{latest.isoformat()}"' in html
 
 
+def test_a_day_to_come_says_so_on_the_active_learners_page(app, session):
+    client, _ = staff_client(app, session, "operator")
+    soon = datetime.now(UTC).date() + timedelta(days=3)
+    status, html = get(client, f"/reports/active/{soon.isoformat()}")
+    assert status == 200
+    assert str(escape(EMPTY["day_to_come"])) in html
+    status, html = get(client, "/reports/active/2024-01-10")
+    assert status == 200
+    assert str(escape(EMPTY["nobody_active"])) in html
+
+
 def _first_active(oracle, scope: str) -> date:
     return min(day for day in dataset.days() if oracle.active_on(day, scope))
 

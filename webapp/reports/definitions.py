@@ -110,6 +110,7 @@ EMPTY: dict[str, str] = {
     "not_evaluated": "The at-risk rules have not been evaluated for a day of this range yet.",
     "none_in_range": "No learner was flagged on any evaluated day of this range.",
     "nobody_active": "No learner was active that day.",
+    "day_to_come": "That day has not come yet, so nobody has been active on it.",
     "no_focus": "No focus scores were recorded in this range.",
     "no_spans": "No attention spans were recorded in this range.",
     "no_cohort": "No retention cohort starts in this range: widen it to earlier weeks.",

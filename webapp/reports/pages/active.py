@@ -64,8 +64,13 @@ def active_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         cells,
         width="full",
         definition=define("active", "focus_score"),
-        empty_message=EMPTY["nobody_active"],
+        empty_message=EMPTY["day_to_come"] if _to_come(ctx["day"], flt) else EMPTY["nobody_active"],
     )
+
+
+def _to_come(day: date, flt: ReportFilter) -> bool:
+    """Whether the day has not begun yet for any learner."""
+    return flt.latest is not None and day > flt.latest
 
 
 def _round(value: float | None) -> float | None:
