@@ -32,16 +32,18 @@ class LiveServer:
     teacher_email: str
     learner_id: int
     operator_email: str
+    other_teacher_email: str  # teaches another group (no learner of the first)
 
 
-def _seed(today: datetime) -> tuple[str, int, str]:
+def _seed(today: datetime) -> tuple[str, int, str, str]:
     """Give a teacher one group with two learners and 40 days of sessions, a weekly points
-    board, and the derived points and ranks; return the teacher's email, a learner's id
-    and the email of an operator (who sees every group)."""
+    board, and the derived points and ranks; return the teacher's email, a learner's id,
+    the email of an operator (who sees every group) and that of a teacher of another group."""
     s = db.session
     group, teacher = f.make_group(s, name="Class 5B"), f.make_teacher(s)
-    operator = f.make_operator(s)
+    operator, other_teacher = f.make_operator(s), f.make_teacher(s)
     f.make_member(s, role=GroupRole.TEACHER, group=group, user=teacher)
+    f.make_member(s, role=GroupRole.TEACHER, group=f.make_group(s, name="Class 6A"), user=other_teacher)
     f.make_leaderboard(s, name="Weekly points")
     learners = []
     for k in range(2):
@@ -54,7 +56,7 @@ def _seed(today: datetime) -> tuple[str, int, str]:
     s.commit()
     recompute_all(s, today=today.date())
     s.commit()
-    return teacher.email, learners[0].id, operator.email
+    return teacher.email, learners[0].id, operator.email, other_teacher.email
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +67,14 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     now = datetime.now(UTC).replace(microsecond=0)
     with app.app_context():
         metadata.create_all(db.engine)
-        email, learner_id, operator_email = _seed(now)
+        email, learner_id, operator_email, other_email = _seed(now)
         refresh(db.engine, now.date() - timedelta(days=45), now.date())
         db.session.remove()
     with serve(app) as url:
-        yield LiveServer(url=url, teacher_email=email, learner_id=learner_id, operator_email=operator_email)
+        yield LiveServer(
+            url=url, teacher_email=email, learner_id=learner_id, operator_email=operator_email,
+            other_teacher_email=other_email,
+        )  # fmt: skip
 
 
 @pytest.fixture(scope="session")

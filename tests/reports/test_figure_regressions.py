@@ -97,5 +97,5 @@ def test_presets_end_on_the_last_complete_day_and_every_page_says_how_fresh_it_i
     assert all(date.fromisoformat(r["day"]) < today for r in rows)
     for url in ("/", "/reports/engagement", "/reports/attention", "/reports/at-risk", "/reports/leaderboard"):
         _, html = get(client, url, range="7")
-        assert "Data as of " in html, url
+        assert "the last update was at " in html, url
         assert f"to {today.isoformat()}" not in html, url

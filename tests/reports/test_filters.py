@@ -9,7 +9,6 @@ from werkzeug.datastructures import MultiDict
 from webapp.reports import registry
 from webapp.reports.filters import ReportFilter, parse_range
 from webapp.reports.scope import Scope
-from webapp.reports.views import code_spans
 
 TODAY = date(2024, 3, 31)
 
@@ -91,7 +90,3 @@ def test_the_scope_says_which_rows_and_learners(group, visible, key, restricts):
     assert scope.key == key
     assert scope.group_id == group
     assert ("IN" in str(scope.restrict(column("user_id")))) is restricts
-
-
-def test_empty_messages_show_commands_as_code_and_escape_the_rest():
-    assert str(code_spans("run `flask x` <now>")) == "run <code>flask x</code> &lt;now&gt;"

@@ -1,5 +1,6 @@
 """Report pages render for each staff role, with charts, empty states and filter messages."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -10,10 +11,11 @@ from tests import factories as f
 from tests.admin.support import staff_client
 from tests.reports import support
 from tests.reports.support import RANGE, get
+from webapp.jobs import schedule
 from webapp.models.analytics.metrics import DailyMetric
 from webapp.models.core.enums import GroupRole
 from webapp.reports import views
-from webapp.reports.definitions import DEFINITIONS
+from webapp.reports.definitions import DEFINITIONS, EMPTY
 
 PAGES = ["/", "/reports/engagement", "/reports/attention", "/reports/leaderboard", "/reports/at-risk"]
 
@@ -32,8 +34,11 @@ def test_empty_database_says_so_in_a_teachers_words(app, session, url, role):
     status, html = get(client, url)
     assert status == 200
     assert "report-empty" in html
-    assert "No data yet: the figures appear after the first refresh" in html
+    assert "No figures yet: they are updated every 15 minutes, and the first update has not run yet." in html
+    said = {"/reports/at-risk": "not_evaluated", "/reports/leaderboard": "no_boards"}.get(url, "no_activity")
+    assert str(escape(EMPTY[said])) in html
     assert "flask" not in html  # no command line on a teacher's page
+    assert "rollup" not in html
     assert "report-chart" not in html
 
 
@@ -131,7 +136,7 @@ def test_teacher_of_two_groups_starts_on_the_first_and_may_switch(app, session):
     assert f'<option value="{second.id}" selected>Class 8B</option>' in html
 
 
-def test_every_page_says_when_its_data_was_refreshed(app, session):
+def test_every_page_says_how_often_and_when_its_figures_were_updated(app, session):
     ds = support.refreshed(session)
     client, _ = staff_client(app, session, "operator")
     refreshed_at = session.scalar(select(func.max(DailyMetric.computed_at)))
@@ -139,7 +144,20 @@ def test_every_page_says_when_its_data_was_refreshed(app, session):
     for url in urls:
         status, html = get(client, url, **RANGE)
         assert status == 200, url
-        assert f"Data as of {refreshed_at:%Y-%m-%d %H:%M} UTC (the last refresh)" in html, url
+        at = f"{refreshed_at:%Y-%m-%d %H:%M}"
+        assert f"Figures are updated every 15 minutes; the last update was at {at} UTC." in html, url
+
+
+def test_the_update_interval_is_the_refresh_jobs(app, session, monkeypatch):
+    support.refreshed(session)
+    client, _ = staff_client(app, session, "operator")
+    job = schedule.BY_NAME["analytics_refresh"]
+    monkeypatch.setitem(schedule.BY_NAME, "analytics_refresh", replace(job, timing=schedule._every(300)))
+    _, html = get(client, "/reports/engagement", **RANGE)
+    assert "Figures are updated every 5 minutes; the last update was at " in html
+    monkeypatch.setitem(schedule.BY_NAME, "analytics_refresh", replace(job, timing=schedule._every(60)))
+    _, html = get(client, "/reports/engagement", **RANGE)
+    assert "Figures are updated every minute; the last update was at " in html
 
 
 def test_every_chart_says_what_it_means_beside_it(app, session):

@@ -57,7 +57,7 @@ class ReportDefinitionView(SecureModelView):
     column_searchable_list = ("name",)
     column_filters = ("report_type", "is_shared", "updated_at")
     column_default_sort = ("updated_at", True)
-    form_excluded_columns = ("created_at", "updated_at")
+    form_excluded_columns = ("created_at", "updated_at", "share_token")
     form_ajax_refs = {"owner": USER_SEARCH}
 
 

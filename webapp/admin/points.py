@@ -58,7 +58,7 @@ class PointsAdjustmentView(SecurePage):
         recent = db.session.scalars(
             select(PointsTransaction)
             .where(PointsTransaction.reason == PointsReason.ADJUSTMENT)
-            .order_by(PointsTransaction.id.desc())
+            .order_by(PointsTransaction.created_at.desc(), PointsTransaction.id.desc())
             .limit(20)
         ).all()
         return self.render("admin/points_adjustment.html", form=form, recent=recent)

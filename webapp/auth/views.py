@@ -11,8 +11,10 @@ from webapp.auth.redirects import safe_next
 from webapp.auth.sessions import end_sessions
 from webapp.extensions import db
 from webapp.models import User
+from webapp.models.core.mixins import utcnow
 
 LOGIN_FAILED = "Invalid email or password."
+LOGGED_OUT = "You have logged out."
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -35,6 +37,8 @@ def login():
             g.pop("csrf_token", None)  # and no CSRF token cached for the old session
             login_user(user)
             session.permanent = True  # bounded by PERMANENT_SESSION_LIFETIME
+            user.last_seen_at = utcnow()  # "Last seen" on the staff accounts
+            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
         flash(LOGIN_FAILED, "danger")
     response = make_response(render_template("auth/login.html", form=form))
@@ -46,8 +50,11 @@ def login():
 def logout():
     """Sign out and end every session of this user."""
     form = LogoutForm()
-    if form.validate_on_submit() and current_user.is_authenticated:
+    was_signed_in = current_user.is_authenticated
+    if form.validate_on_submit() and was_signed_in:
         end_sessions(current_user)
         db.session.commit()
     logout_user()
+    if was_signed_in:
+        flash(LOGGED_OUT, "success")
     return redirect(url_for("auth.login"))

@@ -11,6 +11,6 @@ from webapp.reports.views import bp
 load_pages()
 
 # isort: split
-from webapp.reports import summary  # noqa: E402, F401  (registers the charts' text alternative filter)
+from webapp.reports import saved_views, summary  # noqa: E402, F401  (saved views' routes; charts' text alternative)
 
 __all__ = ["bp"]

@@ -88,8 +88,15 @@ PHRASES: dict[str, str | tuple[str, str]] = {
     "actives_on": "on {day}: {daily} daily, {weekly} weekly, {monthly} monthly active",
     "see_report": "Open {report} for this range",
     "sample": "averaged over {sample}",
-    "data_as_of": "Data as of {time} UTC (the last refresh)",
-    "no_refresh": "No data yet: the figures appear after the first refresh of the rollups.",
+    # The interval comes from the refresh job's schedule (webapp.jobs.schedule).
+    "data_as_of": (
+        "Figures are updated every minute; the last update was at {time} UTC.",
+        "Figures are updated every {n} minutes; the last update was at {time} UTC.",
+    ),
+    "no_refresh": (
+        "No figures yet: they are updated every minute, and the first update has not run yet.",
+        "No figures yet: they are updated every {n} minutes, and the first update has not run yet.",
+    ),
     "as_of_day": "as of {day}",
     "learner_with_groups": "{name} ({groups})",
     "learner_with_id": "{name} (#{id})",
@@ -98,15 +105,64 @@ PHRASES: dict[str, str | tuple[str, str]] = {
     "retained_so_far": "{kept} of {size}, week not over",
 }
 
-# What a page says when a figure has nothing to show.
+# What a page says when a figure has nothing to show (never a command: teachers read these).
 EMPTY: dict[str, str] = {
-    "no_rollups": (
-        "No figures for this range yet: the rollups are computed every few minutes after activity arrives."
-    ),
+    "no_activity": "No activity yet in this range.",
     "no_groups": "You do not teach any study group yet, so there is nothing to show.",
     "no_flags": "No learner is flagged as of this day by any of the rules.",
     "not_evaluated": "The at-risk rules have not been evaluated for a day of this range yet.",
     "none_in_range": "No learner was flagged on any evaluated day of this range.",
+    "nobody_active": "No learner was active that day.",
+    "day_to_come": "That day has not come yet, so nobody has been active on it.",
+    "no_focus": "No focus scores were recorded in this range.",
+    "no_spans": "No attention spans were recorded in this range.",
+    "no_cohort": "No retention cohort starts in this range: widen it to earlier weeks.",
+    "no_boards": "There is no active leaderboard you can open yet (operators create them in the admin).",
+    "no_entries": "Nobody shown here earned points on this board in this period yet.",
+    "no_snapshots": "None of this period's top 10 has a snapshot in the chosen date range.",
+    "no_points": "No points were earned or spent in this range.",
+    "learner_not_evaluated": (
+        "The at-risk rules have not been evaluated for a day up to the end of this range yet."
+    ),
+    "learner_not_flagged": "Not at risk as of {day}: none of the documented rules fired.",
+    "no_badges": "No badges yet.",
+    "no_streak_days": "No streak day or used freeze in the year up to the end of the range.",
+    "no_sessions": "No learning sessions in this date range.",
+    "no_mastery": "No skill mastery yet: the learner has not submitted a quiz on a skill.",
+    "no_quizzes": "No quiz submitted in this date range.",
+    "no_profile": "No engagement profile yet: it is computed with the learner's streaks and points.",
+    "no_paths": "Not enrolled in any learning path (the learner's app reports enrolments).",
+}
+
+# What the filter bar says about the range asked for (a replaced range says what it shows instead).
+RANGE: dict[str, str] = {
+    "bad_dates": "Dates must be given as YYYY-MM-DD, both from and to; showing the last {days} days.",
+    "reversed": "The start date is after the end date; showing the last {days} days.",
+    "too_long": "A range may span at most {max} days; showing the last {days} days.",
+    "bad_preset": "The range must be 7, 30 or 90 days; showing the last {days} days.",
+    "future": (
+        "The range {start} to {end} has not begun yet, so it has no figures; showing the last {days} days."
+    ),
+    "ends_in_future": (
+        "The range asked for ends on {end}, which has not come yet; showing {start} to {latest}."
+    ),
+    "before_data": (
+        "This range ends before {day}, the first day with any activity here, so it has no figures."
+    ),
+}
+
+# Saved views: what the pages say after each action.
+SAVED: dict[str, str] = {
+    "refused": "That report cannot be saved.",
+    "no_name": "Give the view a name to save it.",
+    "no_new_name": "Give the view a name.",
+    "saved": "Saved the view \u201c{name}\u201d.",
+    "renamed": "Renamed the view to \u201c{name}\u201d.",
+    "name_taken": "You already have a view named \u201c{name}\u201d.",
+    "deleted": "Deleted the view \u201c{name}\u201d.",
+    "shared": "Anyone who may see this report can now open \u201c{name}\u201d with its link.",
+    "unshared": "The link to \u201c{name}\u201d no longer opens it.",
+    "opened": "You opened \u201c{name}\u201d, a view shared by {owner}.",
 }
 
 
@@ -115,10 +171,10 @@ def define(*terms: str) -> tuple[str, ...]:
     return tuple(DEFINITIONS[term] for term in terms)
 
 
-def plural(key: str, n: int) -> str:
+def plural(key: str, n: int, **fields: object) -> str:
     """Return a counted phrase ("1 day", "2 days"), the number with thousands separators."""
     one, many = PHRASES[key]
-    return (one if n == 1 else many).format(n=f"{n:,}")
+    return (one if n == 1 else many).format(n=f"{n:,}", **fields)
 
 
 def phrase(key: str, **fields: object) -> str:

@@ -2,7 +2,9 @@
 
 The state lives in the query string (`range`, `from`, `to`, `group`), so a view
 can be bookmarked, shared and saved. Bad dates never fail a page: they give a
-message and the default range. A group outside the user's groups is a 404.
+message and the default range; a range in the future is refused the same way, and one
+that ends in the future is cut short at the latest day begun, with a message.
+A group outside the user's groups is a 404.
 Preset ranges end on the last complete day (`webapp.services.analytics.asof`): the
 rollups of a later day hold only part of it, and charts draw such days as partial.
 
@@ -27,6 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.auth.access import visible_group_ids
 from webapp.models import StudyGroup, User
+from webapp.reports.definitions import RANGE
 from webapp.reports.scope import Scope
 
 PRESETS = (7, 30, 90)
@@ -44,6 +47,8 @@ class ReportFilter:
     scope: Scope = field(default_factory=lambda: Scope.of(None, None))
     # The last day complete for every learner: later days of the range are drawn as partial.
     last_complete: date | None = None
+    # The latest day begun for any learner: later days are the future (the date inputs' max).
+    latest: date | None = None
     # Groups the user may pick, as (id, name).
     group_choices: tuple[tuple[int, str], ...] = ()
     errors: tuple[str, ...] = field(default=(), compare=False)
@@ -106,23 +111,43 @@ def _parse_day(text: str | None) -> date | None:
         return None
 
 
-def parse_range(args: MultiDict, today: date) -> tuple[date, date, int | None, list[str]]:
+def _custom_range(
+    raw_from: str | None, raw_to: str | None, latest: date, errors: list[str]
+) -> tuple[date, date] | None:
+    """The range of `from`/`to`, its end brought back to latest; None (with a message) when unusable."""
+    start, end = _parse_day(raw_from), _parse_day(raw_to)
+    shown = {"days": DEFAULT_PRESET}
+    if start is None or end is None:
+        errors.append(RANGE["bad_dates"].format(**shown))
+    elif start > end:
+        errors.append(RANGE["reversed"].format(**shown))
+    elif (end - start).days + 1 > MAX_DAYS:
+        errors.append(RANGE["too_long"].format(max=MAX_DAYS, **shown))
+    elif start > latest:
+        errors.append(RANGE["future"].format(start=start.isoformat(), end=end.isoformat(), **shown))
+    elif end > latest:
+        errors.append(RANGE["ends_in_future"].format(start=start, end=end, latest=latest))
+        return start, latest
+    else:
+        return start, end
+    return None
+
+
+def parse_range(
+    args: MultiDict, today: date, latest: date | None = None
+) -> tuple[date, date, int | None, list[str]]:
     """Return (start, end, preset, errors) from `range` or `from`/`to`; bad input gives the default.
 
-    Presets end on `today`: the caller passes the last complete day.
+    Presets end on `today`: the caller passes the last complete day. No day after `latest`
+    (the latest day begun for any learner; default: the day after today) is shown: a range
+    that starts later is refused, one that ends later is cut short, each with a message.
     """
     errors: list[str] = []
     raw_from, raw_to = args.get("from"), args.get("to")
     if raw_from or raw_to:
-        start, end = _parse_day(raw_from), _parse_day(raw_to)
-        if start is None or end is None:
-            errors.append("Dates must be given as YYYY-MM-DD, both from and to; showing the last 30 days.")
-        elif start > end:
-            errors.append("The start date is after the end date; showing the last 30 days.")
-        elif (end - start).days + 1 > MAX_DAYS:
-            errors.append(f"A range may span at most {MAX_DAYS} days; showing the last 30 days.")
-        else:
-            return start, end, None, errors
+        custom = _custom_range(raw_from, raw_to, latest or today + timedelta(days=1), errors)
+        if custom:
+            return *custom, None, errors
     elif args.get("range"):
         try:
             preset = int(args["range"])
@@ -130,7 +155,7 @@ def parse_range(args: MultiDict, today: date) -> tuple[date, date, int | None, l
             preset = None
         if preset in PRESETS:
             return today - timedelta(days=preset - 1), today, preset, errors
-        errors.append("The range must be 7, 30 or 90 days; showing the last 30 days.")
+        errors.append(RANGE["bad_preset"].format(days=DEFAULT_PRESET))
     return today - timedelta(days=DEFAULT_PRESET - 1), today, DEFAULT_PRESET, errors
 
 
@@ -143,9 +168,11 @@ def _group_choices(session: Session, visible: set[int] | None) -> tuple[tuple[in
     return tuple((gid, name) for gid, name in session.execute(stmt))
 
 
-def parse_filter(session: Session, user: User, args: MultiDict, last_complete: date) -> ReportFilter:
+def parse_filter(
+    session: Session, user: User, args: MultiDict, last_complete: date, latest: date | None = None
+) -> ReportFilter:
     """Parse the filter of a report request for user; abort 404 for a group they may not see."""
-    start, end, preset, errors = parse_range(args, last_complete)
+    start, end, preset, errors = parse_range(args, last_complete, latest)
     visible = visible_group_ids(session, user)
     choices = _group_choices(session, visible)
     raw = args.get("group", "").strip()
@@ -161,5 +188,5 @@ def parse_filter(session: Session, user: User, args: MultiDict, last_complete: d
     scope = Scope.of(group_id, visible, no_groups=visible is not None and not choices)
     return ReportFilter(
         start=start, end=end, preset=preset, scope=scope, last_complete=last_complete,
-        group_choices=choices, errors=tuple(errors),
+        latest=latest, group_choices=choices, errors=tuple(errors),
     )  # fmt: skip

@@ -138,7 +138,7 @@ def build(report: Report, figure_id: str, session: Session, flt: ReportFilter, c
         chart.drill_url = url_for("reports.page", key=chart.drill, context="0000-00-00", **flt.to_args())
     if flt.scope.is_empty:
         chart.empty_message = EMPTY["no_groups"]
-    chart.empty_message = chart.empty_message or EMPTY["no_rollups"]
+    chart.empty_message = chart.empty_message or EMPTY["no_activity"]
     return chart
 
 

@@ -4,20 +4,27 @@ Every route needs a signed-in staff member allowed to read "reports"; the filter
 scope) is worked out once per request by `current_filter`.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from markupsafe import Markup, escape
+from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
 
 from webapp.auth.access import REPORTS, Action, can
 from webapp.extensions import db, login_manager
+from webapp.jobs.schedule import BY_NAME
 from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
-from webapp.reports.definitions import DEFINITIONS, phrase, plural
+from webapp.reports.definitions import DEFINITIONS, RANGE, plural
 from webapp.reports.filters import ReportFilter, parse_filter
-from webapp.services.analytics.asof import last_complete_day, last_refreshed_at, learner_zones
+from webapp.services.analytics.asof import (
+    first_active_day,
+    last_complete_day,
+    last_refreshed_at,
+    latest_day,
+    learner_zones,
+)
 from webapp.services.cache import cached
 
 bp = Blueprint("reports", __name__)
@@ -42,15 +49,23 @@ def require_report_reader():
     return None
 
 
-def last_complete() -> date:
-    """The last day complete for every learner (the learners' time zones are cached)."""
+def current_filter(args: MultiDict | None = None) -> ReportFilter:
+    """The filter of this request (or of args), for the signed-in user (404 for a group they may
+    not see); its range ends by the last day complete for every learner, never in the future."""
     zones = cached("meta.zones", {}, lambda: learner_zones(db.session))
-    return last_complete_day(datetime.now(UTC), zones)
+    now = datetime.now(UTC)
+    complete, latest = last_complete_day(now, zones), latest_day(now, zones)
+    return parse_filter(db.session, current_user, request.args if args is None else args, complete, latest)
 
 
-def current_filter() -> ReportFilter:
-    """The filter of this request, for the signed-in user (404 for a group they may not see)."""
-    return parse_filter(db.session, current_user, request.args, last_complete())
+def range_notice(flt: ReportFilter) -> str:
+    """What the page says of a range that ends before the first day with activity in its scope."""
+    if flt.scope.key is None:
+        return ""
+    first = cached(
+        "meta.first_day", {"scope": flt.scope.key}, lambda: first_active_day(db.session, flt.scope.key)
+    )
+    return RANGE["before_data"].format(day=first.isoformat()) if first and flt.end < first else ""
 
 
 @bp.app_context_processor
@@ -67,16 +82,10 @@ def report_helpers() -> dict:
 
 
 def data_as_of() -> str:
-    """ "Data as of <time of the last refresh>" for the page header."""
+    """How often the figures are updated and when they last were, for the page header."""
     at = cached("meta.refreshed", {}, lambda: last_refreshed_at(db.session))
-    return phrase("data_as_of", time=f"{at:%Y-%m-%d %H:%M}") if at else phrase("no_refresh")
-
-
-@bp.app_template_filter("code_spans")
-def code_spans(text: str) -> Markup:
-    """Escape text and show its `quoted` commands as code."""
-    parts = str(escape(text)).split("`")
-    return Markup("".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts)))  # noqa: S704
+    minutes = round((BY_NAME["analytics_refresh"].interval or 0) / 60)
+    return plural("data_as_of", minutes, time=f"{at:%Y-%m-%d %H:%M}") if at else plural("no_refresh", minutes)
 
 
 @bp.app_template_filter("num")
@@ -104,7 +113,8 @@ def page(key: str, context: str | None):
     flt = current_filter()
     ctx = report.context(db.session, flt, context, request.args)
     charts = registry.build_all(report, db.session, flt, ctx)
-    return render_template(report.template, report=report, flt=flt, ctx=ctx, charts=charts)
+    notice = range_notice(flt)
+    return render_template(report.template, report=report, flt=flt, ctx=ctx, charts=charts, notice=notice)
 
 
 @bp.get("/reports/<key>/<chart>.csv", defaults={"context": None})
@@ -123,21 +133,3 @@ def chart_csv(key: str, chart: str, context: str | None):
 def at_risk_csv_before():
     """The at-risk table's CSV at its earlier address."""
     return redirect(url_for("reports.chart_csv", key="at-risk", chart="table", **request.args))
-
-
-@bp.get("/reports/saved", endpoint="saved")
-def saved_list():
-    """List the signed-in user's saved views."""
-    return render_template("reports/saved.html")
-
-
-@bp.post("/reports/saved")
-def save_view():
-    """Save the current filter of a report under a name (CSRF-checked by CSRFProtect)."""
-    report = registry.REPORTS.get(request.form.get("report", ""))
-    if report is None or not report.saveable:
-        return saved.refuse()
-    flt = parse_filter(db.session, current_user, request.form, last_complete())
-    context = request.form.get("context") or None
-    report.context(db.session, flt, context, request.form)  # 404 for a board the user may not see
-    return saved.save(db.session, current_user, report.key, request.form.get("name", ""), flt, context)

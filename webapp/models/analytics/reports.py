@@ -2,7 +2,8 @@
 
 `report_type` is the key of a registered report (webapp.reports), kept as plain
 text so that adding a report page needs no migration; a view whose report is gone
-is listed without a link.
+is listed without a link. A view is shared as a link only while `is_shared` is set and it
+holds a `share_token`; following the link grants no access of its own.
 """
 
 from typing import Any
@@ -26,7 +27,10 @@ class ReportDefinition(TimestampMixin, Base):
     report_type: Mapped[str] = mapped_column(String(40), nullable=False)
     filters: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict, nullable=False)
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    # A shared view opens for whoever follows its link (/reports/shared/<share_token>) and may
+    # see its report; the token is unguessable, and a new one is drawn each time it is shared.
     is_shared: Mapped[bool] = mapped_column(default=False, server_default=false())
+    share_token: Mapped[str | None] = mapped_column(String(32), unique=True)
 
     owner: Mapped["User"] = relationship()  # noqa: F821
 

@@ -138,6 +138,7 @@ class ReportDefinitionFields(Schema):
     filters: SmallJSON = Field(default_factory=dict)
     owner_id: RowId
     is_shared: bool = False
+    share_token: text(32, min_length=16) | None = None
 
 
 class ReportDefinitionCreate(ReportDefinitionFields, WriteSchema):
@@ -148,6 +149,7 @@ class ReportDefinitionUpdate(UpdateSchema):
     name: text(120) | None = None
     filters: SmallJSON | None = None
     is_shared: bool | None = None
+    share_token: text(32, min_length=16) | None = None
 
 
 class ReportDefinitionRead(ReportDefinitionFields, ReadSchema):

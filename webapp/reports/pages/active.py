@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from webapp.reports.charts import Chart, Column, table
-from webapp.reports.definitions import define
+from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import active as q
 from webapp.reports.queries.common import Context, Row, ratio
@@ -64,8 +64,13 @@ def active_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         cells,
         width="full",
         definition=define("active", "focus_score"),
-        empty_message="Nobody in this scope was active that day.",
+        empty_message=EMPTY["day_to_come"] if _to_come(ctx["day"], flt) else EMPTY["nobody_active"],
     )
+
+
+def _to_come(day: date, flt: ReportFilter) -> bool:
+    """Whether the day has not begun yet for any learner."""
+    return flt.latest is not None and day > flt.latest
 
 
 def _round(value: float | None) -> float | None:

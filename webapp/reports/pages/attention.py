@@ -1,15 +1,14 @@
 """The attention report: focus and attention span over time, distributions, breakdowns."""
 
 from webapp.reports.charts import Chart, all_blank, bar, series
-from webapp.reports.definitions import define
+from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import attention as q
 from webapp.reports.queries.common import Context, Row
 from webapp.reports.registry import Report, register
 
 REPORT = register(Report("attention", "Attention", "reports/attention.html", nav=3))
-NO_FOCUS = "No focus scores were recorded in this range."
-NO_SPANS = "No attention spans were recorded in this range."
+NO_FOCUS, NO_SPANS = EMPTY["no_focus"], EMPTY["no_spans"]
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from webapp.reports.charts import Chart, bar, heatmap, series
-from webapp.reports.definitions import define, phrase
+from webapp.reports.definitions import EMPTY, define, phrase
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import engagement as q
 from webapp.reports.queries.common import Context, Row
@@ -167,5 +167,5 @@ def retention_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         y_title="Cohort: week of first activity (learners)",
         definition=define("retention", "retention_marks"),
         layout={"yaxis": {"autorange": "reversed", "type": "category"}, "xaxis": {"dtick": 1}},
-        empty_message="No retention cohort starts in this range: widen it to earlier weeks.",
+        empty_message=EMPTY["no_cohort"],
     )

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp.models.core.enums import LeaderboardPeriod
 from webapp.reports.charts import Chart, Column, bar, table
-from webapp.reports.definitions import define
+from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import leaderboard as q
 from webapp.reports.queries.common import Context, Row
@@ -36,8 +36,7 @@ HEADINGS = {
     "monthly": "{board}: {month} (UTC)",
     "all_time": "{board}: all-time points up to {end} (UTC)",
 }
-NO_BOARDS = "There is no active leaderboard you can open yet (operators create them in the admin)."
-NO_ENTRIES = "Nobody shown here earned points on this board in this period yet."
+NO_BOARDS, NO_ENTRIES = EMPTY["no_boards"], EMPTY["no_entries"]
 
 
 def _choose(boards: list[dict], raw: str | None) -> dict | None:
@@ -144,7 +143,7 @@ def trend_chart(history: list[dict], flt: ReportFilter, ctx: Context) -> Chart:
         x_title="Period starting (UTC)",
         y_title="Points on the board",
         definition=define("board_period"),
-        empty_message="None of this period's top 10 has a snapshot in the chosen date range.",
+        empty_message=EMPTY["no_snapshots"],
     )
 
 
@@ -161,5 +160,5 @@ def reasons_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         x_title="Reason",
         y_title="Net points",
         definition=define("points"),
-        empty_message="No points were earned or spent in this range.",
+        empty_message=EMPTY["no_points"],
     )

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from webapp.reports.charts import Chart, Column, bar, heatmap, line, table
-from webapp.reports.definitions import as_of, define, phrase, plural
+from webapp.reports.definitions import EMPTY, as_of, define, phrase, plural
 from webapp.reports.filters import ReportFilter
 from webapp.reports.queries import learner as q
 from webapp.reports.queries import paths
@@ -35,12 +35,6 @@ CALENDAR_COLOURS = [
     [0.67, "#2ca02c"],
     [1.0, "#2ca02c"],
 ]
-TEXT = {
-    "not_evaluated": "The at-risk rules have not been evaluated for a day up to the end of this range yet.",
-    "not_flagged": "Not at risk as of {day}: none of the documented rules fired.",
-    "no_profile": "No engagement profile yet: it is computed with the learner's streaks and points.",
-    "no_paths": "Not enrolled in any learning path (the learner's app reports enrolments).",
-}
 
 
 def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) -> Context:
@@ -83,7 +77,9 @@ def risk_section(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
     columns = (Column("rule", "Rule", hidden=True), Column("title", "Rule that fired"),
                Column("value", "Value", hidden=True), Column("detail", "Why"),
                Column("rule_text", "The rule"))  # fmt: skip
-    empty = TEXT["not_flagged"].format(day=day.isoformat()) if day else TEXT["not_evaluated"]
+    empty = EMPTY["learner_not_evaluated"]
+    if day:
+        empty = EMPTY["learner_not_flagged"].format(day=day.isoformat())
     return table("risk", "At risk?", columns, rows, note=as_of(day), empty_message=empty, width="full",
                  definition=define("at_risk"), extra={"alert": bool(rows)})  # fmt: skip
 
@@ -113,7 +109,7 @@ def badge_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """The learner's badges, newest first."""
     columns = (Column("badge", "Badge"), Column("tier", "Tier"), Column("awarded_on", "Awarded"),
                Column("awarded_via", "How"))  # fmt: skip
-    return table("badges", f"Badges ({len(rows):,})", columns, rows, empty_message="No badges yet.")
+    return table("badges", f"Badges ({len(rows):,})", columns, rows, empty_message=EMPTY["no_badges"])
 
 
 def calendar_rows(days: list[Row], end: date) -> list[Row]:
@@ -148,7 +144,7 @@ def calendar_chart(days: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         id="calendar", title="Streak calendar (a year of days)", header=["day", "state"], rows=rows,
         traces=[_calendar_trace(rows)], x_title="Week starting", y_title="Weekday", height=220, width="full",
         layout={"yaxis": {"autorange": "reversed"}}, definition=define("streak_days"),
-        empty_message="No streak day or used freeze in the year up to the end of the range.",
+        empty_message=EMPTY["no_streak_days"],
     )  # fmt: skip
 
 
@@ -167,7 +163,7 @@ def paths_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
                Column("current_module", "Now on"), Column("enrolled_on", "Enrolled"),
                Column("last_active_on", "Last active"), Column("completed_on", "Completed"))  # fmt: skip
     return table("paths", "Learning paths", columns, shown, width="full", definition=define("path_progress"),
-                 empty_message=TEXT["no_paths"])  # fmt: skip
+                 empty_message=EMPTY["no_paths"])  # fmt: skip
 
 
 @REPORT.figure("focus", q.focus_trend)
@@ -186,7 +182,7 @@ def focus_chart(days: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         header=["day", "avg_focus_score", "sessions_with_focus", "sessions", "minutes"],
         x_title="Day (learner's local day)", y_title="Focus score (0-100)", definition=define("focus_score"),
         layout={"yaxis": {"range": [0, 100]}, "yaxis2": minutes_axis},
-        empty_message="No learning sessions in this date range.",
+        empty_message=EMPTY["no_sessions"],
     )  # fmt: skip
 
 
@@ -200,7 +196,7 @@ def mastery_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         id="mastery", title="Skill mastery", header=["skill", "subject", "mastery", "attempts"], rows=rows,
         traces=[trace], x_title="Mastery (0 = none, 1 = full)", y_title="Skill", definition=define("mastery"),
         layout={"xaxis": {"range": [0, 1]}}, height=max(220, 60 + 28 * len(rows)),
-        empty_message="No skill mastery yet: the learner has not submitted a quiz on a skill.",
+        empty_message=EMPTY["no_mastery"],
     )  # fmt: skip
 
 
@@ -213,7 +209,7 @@ def quiz_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         id="quizzes", title="Quiz history", rows=rows, traces=[trace],
         header=["submitted_at_local", "skill", "percent", "correct", "questions"],
         x_title="Submitted (learner's local time)", y_title="Score (%)", definition=define("quiz_score"),
-        layout={"yaxis": {"range": [0, 105]}}, empty_message="No quiz submitted in this date range.",
+        layout={"yaxis": {"range": [0, 105]}}, empty_message=EMPTY["no_quizzes"],
     )  # fmt: skip
 
 
@@ -228,14 +224,14 @@ def quiz_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
                Column("percent", "Score (%)", kind="number", digits=1),
                Column("correct", "Correct"))  # fmt: skip
     return table("quiz-list", "Latest quizzes submitted in the range", columns, latest,
-                 empty_message="No quiz submitted in this date range.")  # fmt: skip
+                 empty_message=EMPTY["no_quizzes"])  # fmt: skip
 
 
 @REPORT.figure("profile", q.engagement_profile)
 def profile_facts(p: dict | None, flt: ReportFilter, ctx: Context) -> Chart:
     """The engagement profile the engine derives: recent activity, habits and churn risk."""
     if not p:
-        return facts("profile", "Engagement profile", [], empty_message=TEXT["no_profile"])
+        return facts("profile", "Engagement profile", [], empty_message=EMPTY["no_profile"])
     hour, minutes = p["preferred_hour"], f"{p['avg_session_minutes']:,.1f}"
     days, sessions = p["active_days_30"], p["sessions_30"]
     return facts("profile", "Engagement profile", [

@@ -1,4 +1,5 @@
-"""What every figure is "as of": the last complete local day, and the time of the last refresh.
+"""What every figure is "as of": the last complete local day, and the time of the last refresh;
+also the latest day begun anywhere (later days are the future) and the first day with activity.
 
 Figures are kept per learner-local day. A day is complete once it is over in the time zone
 of every learner, which happens up to 26 hours after it began in UTC: the rollups of a day
@@ -24,6 +25,11 @@ def last_complete_day(now: datetime, zones: Iterable[str | None]) -> date:
     return min(todays) - timedelta(days=1)
 
 
+def latest_day(now: datetime, zones: Iterable[str | None]) -> date:
+    """Return the latest local day that has begun in any of these time zones, or in UTC."""
+    return max({now.astimezone(learner_zone(zone)).date() for zone in zones} | {now.astimezone(UTC).date()})
+
+
 def learner_zones(conn: Connection | Session) -> list[str | None]:
     """Return the distinct time zones of the learners."""
     return list(conn.scalars(select(User.timezone).where(User.role == Role.LEARNER).distinct()))
@@ -32,6 +38,12 @@ def learner_zones(conn: Connection | Session) -> list[str | None]:
 def complete_through(conn: Connection | Session, now: datetime | None = None) -> date:
     """Return the last day complete for every learner at now (default: the current time)."""
     return last_complete_day(now or datetime.now(UTC), learner_zones(conn))
+
+
+def first_active_day(session: Session, scope: str) -> date | None:
+    """Return the first day on which a learner of a rollup scope was active (None: none yet)."""
+    first = func.min(DailyMetric.day)
+    return session.scalar(select(first).where(DailyMetric.scope == scope, DailyMetric.active_learners > 0))
 
 
 def last_refreshed_at(session: Session) -> datetime | None:
