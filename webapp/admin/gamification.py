@@ -32,6 +32,10 @@ def _holders(view: Any, context: Any, model: Badge, name: str) -> int:
     return db.session.scalar(select(func.count(UserBadge.id)).where(UserBadge.badge_id == model.id)) or 0
 
 
+def _holders_sql() -> Any:
+    return select(func.count(UserBadge.id)).where(UserBadge.badge_id == Badge.id).scalar_subquery()
+
+
 class BadgeView(SecureModelView):
     """Badges: criteria from a fixed list of metrics and a positive threshold."""
 
@@ -42,6 +46,8 @@ class BadgeView(SecureModelView):
     )  # fmt: skip
     column_labels = {"criteria_metric": "Metric", "criteria_threshold": "Threshold", "holders": "Holders"}
     column_formatters = {"holders": _holders}
+    column_formatters_export: dict = {}
+    column_export_sql = {"holders": _holders_sql}  # one query for the whole export
     column_searchable_list = ("name", "slug", "description")
     column_filters = ("tier", "criteria_metric", "is_active", "created_at")
     column_sortable_list = ("name", "slug", "tier", "criteria_threshold", "points_reward", "is_active")
