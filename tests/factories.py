@@ -45,6 +45,7 @@ from webapp.models import (
     LearningPath,
     LearningPreference,
     LearningSession,
+    LoginFailure,
     Notification,
     NotificationPreference,
     NotificationTemplate,
@@ -633,6 +634,19 @@ def make_change_mark(session: Session, /, **kw) -> ChangeMark:
     if "user" in kw:
         kw["user_id"] = kw.pop("user").id
     return _save(session, ChangeMark, {"consumer": "engine", "day": today(), "version": 1}, kw)
+
+
+def make_login_failure(session: Session, /, **kw) -> LoginFailure:
+    """Two failed logins on one account, a minute apart."""
+    n = next_id()
+    defaults = {
+        "scope": "account",
+        "key_digest": f"{n:064x}",
+        "failures": 2,
+        "first_failed_at": now() - timedelta(minutes=1),
+        "last_failed_at": now(),
+    }
+    return _save(session, LoginFailure, defaults, kw)
 
 
 def make_audit_entry(session: Session, /, **kw) -> AuditEntry:

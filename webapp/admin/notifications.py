@@ -10,6 +10,7 @@ from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 from webapp.admin.base import SecureModelView, record_id
 from webapp.admin.users import USER_SEARCH
 from webapp.auth.access import Action
+from webapp.auth.accounts import find_user
 from webapp.extensions import db
 from webapp.models import Notification, NotificationPreference, NotificationTemplate, User
 from webapp.models.core.enums import Role
@@ -90,7 +91,7 @@ def _find_learner(ref: str) -> User | None:
     if ref.isascii() and ref.isdigit() and len(ref) < 12:  # "¹".isdigit(), but int("¹") fails
         user = db.session.get(User, int(ref))
     else:
-        user = db.session.query(User).filter(User.email == ref.lower()).one_or_none()
+        user = find_user(db.session, ref)
     return user if user is not None and user.role == Role.LEARNER else None
 
 

@@ -2,9 +2,9 @@
 
 from flask import flash, g, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import func, select
 
 from webapp.auth import bp
+from webapp.auth.accounts import find_user
 from webapp.auth.forms import LoginForm, LogoutForm
 from webapp.auth.passwords import verify_password
 from webapp.auth.redirects import safe_next
@@ -17,7 +17,7 @@ LOGIN_FAILED = "Invalid email or password."
 
 def authenticate(email: str, password: str) -> User | None:
     """Return the staff user these credentials belong to, or None (same cost either way)."""
-    user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    user = find_user(db.session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if ok and user.is_active and user.is_staff:
         return user
