@@ -7,7 +7,7 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.config import Config, config_from_env
+from webapp.config import Config, config_from_env, redis_options
 from webapp.extensions import cache, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -38,6 +38,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    if app.config.get("CACHE_TYPE") == "RedisCache":
+        app.config.setdefault("CACHE_OPTIONS", redis_options(app.config.get("REDIS_TIMEOUT_SECONDS", 0.25)))
     cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

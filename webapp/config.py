@@ -16,6 +16,25 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_float(name: str, default: float) -> float:
+    """Read a positive number of seconds from the environment; ConfigError if it is not one."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 < number < 3600:
+        raise ConfigError(f"{name}={value!r} is not a number of seconds between 0 and 3600")
+    return number
+
+
+def redis_options(timeout: float) -> dict[str, float]:
+    """Return the Redis client options of every Redis the app talks to: short timeouts."""
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout}
+
+
 def normalise_database_url(url: str) -> str:
     """Point plain PostgreSQL URLs at the psycopg 3 driver that we install."""
     for prefix in ("postgres://", "postgresql://"):
@@ -43,11 +62,19 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     PROXY_FIX_HOPS = 0
-    # Login throttling (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or
-    # CACHE_REDIS_URL) names a Redis, which several app servers then share.
+    # Redis (cache, limiter, throttle counts): give up on a call after this many seconds, then
+    # skip Redis for REDIS_RETRY_SECONDS; the app works without it (see webapp.services.breaker).
+    REDIS_TIMEOUT_SECONDS = 0.25
+    REDIS_RETRY_SECONDS = 30.0
+    # Rate limits (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or CACHE_REDIS_URL) names
+    # a Redis that several app servers share; with that Redis down, counts fall back to memory.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI: str | None = None
-    LOGIN_RATE_LIMIT = "5 per minute"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Login POSTs per client address and minute, right or wrong: a flood guard in front of
+    # the password hash. Guessing is held back by the failure throttle (webapp.auth.throttle).
+    LOGIN_FLOOD_LIMIT = "120 per minute"
     # Report data cache: in-process by default, Redis (shared by app servers) when set.
     CACHE_REDIS_URL: str | None = None
     CACHE_TYPE = "SimpleCache"
@@ -68,6 +95,9 @@ class Config:
         if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":
             self.CACHE_TYPE = "RedisCache"
         self.CHECK_DATABASE_AT_START = env_bool("CHECK_DATABASE_AT_START", self.CHECK_DATABASE_AT_START)
+        self.REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", self.REDIS_TIMEOUT_SECONDS)
+        self.REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", self.REDIS_RETRY_SECONDS)
+        self.RATELIMIT_STORAGE_OPTIONS = redis_options(self.REDIS_TIMEOUT_SECONDS)
 
     def validate(self) -> None:
         """Refuse to start without what production needs."""
