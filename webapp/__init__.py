@@ -3,8 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, config_from_env, redis_options
@@ -98,28 +97,8 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-ERROR_MESSAGES = {
-    400: "The request could not be understood (was the form stale? reload and try again).",
-    403: "You do not have access to this page.",
-    404: "There is nothing here.",
-    405: "That method is not allowed here.",
-    413: "The upload is too large.",
-    429: "Too many attempts. Wait a minute and try again.",
-    500: "Something went wrong on our side. It has been logged.",
-}
-
-
 def register_errorhandlers(app: Flask) -> None:
-    """Render our own error pages; never leak exception or database text."""
+    """Render our own error pages (webapp.errors): no exception or database text, 503 without a database."""
+    from webapp.errors import register_errorhandlers as register
 
-    def render_error(error: Exception):
-        code = error.code if isinstance(error, HTTPException) else 500
-        if code == 500:
-            db.session.rollback()
-            app.logger.exception("unhandled error", exc_info=error)
-        message = ERROR_MESSAGES.get(code, "The request failed.")
-        return render_template("errors/error.html", code=code, message=message), code
-
-    for code in ERROR_MESSAGES:
-        app.register_error_handler(code, render_error)
-    app.register_error_handler(Exception, render_error)
+    register(app)

@@ -29,6 +29,7 @@ from webapp.admin import export
 from webapp.admin.forms import ModelConverter, SecureForm, UTCFilterConverter
 from webapp.admin.integrity import human_message
 from webapp.auth.access import Action, can, can_use_admin
+from webapp.errors import DATABASE_DOWN
 from webapp.extensions import db
 from webapp.models.core.enums import AuditAction
 from webapp.services import audit
@@ -207,6 +208,8 @@ class SecureModelView(SecuredMixin, ModelView):
     def _run_view(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return super()._run_view(fn, *args, **kwargs)
+        except DATABASE_DOWN:
+            raise  # the app's 503 page, not a 400
         except (StatementError, SQLAlchemyError):
             db.session.rollback()
             current_app.logger.warning("admin request refused after a database error", exc_info=True)
@@ -217,6 +220,8 @@ class SecureModelView(SecuredMixin, ModelView):
         if isinstance(exc, ValidationError):
             flash(str(exc), "error")
             return True
+        if isinstance(exc, DATABASE_DOWN):
+            return False  # re-raised: the app's 503 page
         if isinstance(exc, SQLAlchemyError):
             current_app.logger.info("admin save refused: %s", exc.__class__.__name__)
             flash(human_message(exc, self.thing), "error")
