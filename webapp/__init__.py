@@ -60,10 +60,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def init_security(app: Flask) -> None:
-    """Login throttling and the security headers of every response."""
+    """Session limits, login throttling and the security headers of every response."""
     from webapp.auth.headers import init_security_headers
+    from webapp.auth.sessions import init_session_limits
     from webapp.auth.throttle import init_throttle
 
+    init_session_limits(app)
     init_throttle(app)
     init_security_headers(app)
 

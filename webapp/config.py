@@ -16,8 +16,8 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_float(name: str, default: float) -> float:
-    """Read a positive number of seconds from the environment; ConfigError if it is not one."""
+def env_float(name: str, default: float, maximum: float = 3600, unit: str = "seconds") -> float:
+    """Read a positive number (of seconds) from the environment; ConfigError if it is not one."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
@@ -25,8 +25,8 @@ def env_float(name: str, default: float) -> float:
         number = float(value)
     except ValueError:
         number = -1.0
-    if not 0 < number < 3600:
-        raise ConfigError(f"{name}={value!r} is not a number of seconds between 0 and 3600")
+    if not 0 < number <= maximum:
+        raise ConfigError(f"{name}={value!r} is not a number of {unit} above 0 and at most {maximum:g}")
     return number
 
 
@@ -57,7 +57,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # from the login, however active the session
+    SESSION_IDLE_MINUTES = 30  # a staff session ends after this long without a request
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -89,6 +90,8 @@ class Config:
         url = os.environ.get("DATABASE_URL")
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        idle = env_float("SESSION_IDLE_MINUTES", self.SESSION_IDLE_MINUTES, maximum=8 * 60, unit="minutes")
+        self.SESSION_IDLE_MINUTES = idle
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", self.PROXY_FIX_HOPS))
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or self.RATELIMIT_STORAGE_URI
         self.CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or self.CACHE_REDIS_URL

@@ -8,7 +8,7 @@ from webapp.auth.accounts import find_user
 from webapp.auth.forms import LoginForm, LogoutForm
 from webapp.auth.passwords import verify_password
 from webapp.auth.redirects import safe_next
-from webapp.auth.sessions import end_sessions
+from webapp.auth.sessions import end_sessions, start_session
 from webapp.auth.throttle import login_attempt
 from webapp.extensions import db
 from webapp.models import User
@@ -58,7 +58,8 @@ def _signed_in(user: User) -> Response:
     session.clear()  # no state carried over from before the login (fixation)
     g.pop("csrf_token", None)  # and no CSRF token cached for the old session
     login_user(user)
-    session.permanent = True  # bounded by PERMANENT_SESSION_LIFETIME
+    session.permanent = True  # bounded by the idle and absolute limits of webapp.auth.sessions
+    start_session()
     return redirect(safe_next(request.args.get("next")))
 
 
