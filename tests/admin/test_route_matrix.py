@@ -107,6 +107,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "admin.index": signed_in(DENY, OK, OK),
     "learner.award_badge_view": signed_in(DENY, OK, OK),
     "notificationtemplate.preview_view": signed_in(DENY, OK, OK),
+    "notificationtemplate.preview_fragment": signed_in(DENY, OK, OK),
     "pointsadjustment.index": signed_in(DENY, OK, OK),
     "main.index": signed_in(SCOPED, SCOPED, SCOPED),
 }

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, get_template_attribute, request
 from flask_admin import expose
 from flask_login import current_user
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
@@ -29,10 +29,12 @@ def _template_field(label: str):
 
 
 class NotificationTemplateView(SecureModelView):
-    """Templates with Jinja placeholders: saved only if the sandbox check passes."""
+    """Templates with Jinja placeholders: saved only if the sandbox check passes; a live preview beside."""
 
     thing = "notification template"
     details_template = "admin/template_details.html"
+    create_template = "admin/template_create.html"
+    edit_template = "admin/template_edit.html"
     column_list = ("key", "channel", "locale", "category", "subject", "is_active", "updated_at", "updated_by")
     column_searchable_list = ("key", "subject", "body")
     column_filters = ("channel", "locale", "category", "is_active", "updated_at")
@@ -53,10 +55,30 @@ class NotificationTemplateView(SecureModelView):
         },
     }
     form_widget_args = {"body": {"rows": 10}}
-    extra_view_actions = {"preview_view": Action.DETAILS}
+    extra_view_actions = {"preview_view": Action.DETAILS, "preview_fragment": Action.DETAILS}
 
     def validate_model(self, form: Any, model: NotificationTemplate, is_created: bool) -> None:
         model.updated_by_id = current_user.id
+
+    def after_model_change(self, form: Any, model: NotificationTemplate, is_created: bool) -> None:
+        for warning in templates.template_warnings(model.subject, "subject") + templates.template_warnings(
+            model.body, "body"
+        ):
+            flash(f"Saved, but check this: {warning}", "warning")
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        form = kwargs.get("form")
+        if template in (self.create_template, self.edit_template) and form is not None:
+            kwargs["variables"] = templates.ALLOWED_VARIABLES
+            kwargs["preview"] = _sample_preview(form.subject.data, form.body.data)
+        return super().render(template, **kwargs)
+
+    @expose("/preview/fragment/", methods=("POST",))
+    def preview_fragment(self) -> Any:
+        """The editor's live preview: the posted subject and body rendered with sample data."""
+        result = _sample_preview(request.form.get("subject"), request.form.get("body"))
+        macro = get_template_attribute("admin/_template_editor.html", "preview_result")
+        return macro(result)
 
     @expose("/preview/", methods=("GET", "POST"))
     def preview_view(self) -> Any:
@@ -83,6 +105,11 @@ class NotificationTemplateView(SecureModelView):
             result=result,
             variables=templates.ALLOWED_VARIABLES,
         )
+
+
+def _sample_preview(subject: str | None, body: str | None) -> templates.Preview:
+    subject, body = (subject or "")[:200], (body or "")[: templates.MAX_TEMPLATE_LENGTH]
+    return templates.preview(subject, body, dict(templates.SAMPLE_CONTEXT))
 
 
 def _find_learner(ref: str) -> User | None:
