@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp
 
 from webapp.admin.base import SecureModelView
-from webapp.admin.users import USER_SEARCH
 from webapp.extensions import db
 from webapp.models import (
     Badge,
@@ -77,7 +76,7 @@ class UserBadgeView(SecureModelView):
     column_filters = ("awarded_at", "awarded_via", "badge.name")
     column_default_sort = ("awarded_at", True)
     form_columns = ("user", "badge", "awarded_via")
-    form_ajax_refs = {"user": USER_SEARCH, "badge": BADGE_SEARCH}
+    form_ajax_refs = {"badge": BADGE_SEARCH}
 
 
 class StreakMilestoneView(SecureModelView):
@@ -122,7 +121,6 @@ class StreakActivityView(SecureModelView):
     column_filters = ("day", "source")
     column_default_sort = ("day", True)
     form_columns = ("user", "day", "source")
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class StreakFreezeView(SecureModelView):
@@ -134,7 +132,6 @@ class StreakFreezeView(SecureModelView):
     column_filters = ("origin", "status", "acquired_at", "used_on")
     column_default_sort = ("acquired_at", True)
     form_columns = ("user", "origin", "status", "used_on")
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class UserPointsView(SecureModelView):
@@ -180,7 +177,6 @@ class DuelView(SecureModelView):
     column_filters = ("status", "created_at", "ended_at")
     column_searchable_list = ("challenger.email", "challenger.display_name")
     column_default_sort = ("created_at", True)
-    form_ajax_refs = {"challenger": USER_SEARCH, "opponent": USER_SEARCH, "winner": USER_SEARCH}
     form_excluded_columns = ("participants",)
 
 
@@ -190,7 +186,6 @@ class DuelParticipantView(SecureModelView):
     column_filters = ("outcome",)
     column_searchable_list = ("user.email", "user.display_name")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

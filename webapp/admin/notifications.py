@@ -8,7 +8,6 @@ from flask_login import current_user
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from webapp.admin.base import SecureModelView, record_id
-from webapp.admin.users import USER_SEARCH
 from webapp.auth.access import Action
 from webapp.auth.accounts import find_user
 from webapp.extensions import db
@@ -129,7 +128,6 @@ class NotificationView(SecureModelView):
     column_searchable_list = ("subject", "recipient.email")
     column_filters = ("status", "channel", "category", "created_at", "sent_at")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"recipient": USER_SEARCH}
 
 
 class NotificationPreferenceView(SecureModelView):
@@ -138,7 +136,6 @@ class NotificationPreferenceView(SecureModelView):
     column_searchable_list = ("user.email",)
     column_filters = ("channel", "category", "is_enabled")
     column_default_sort = ("updated_at", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

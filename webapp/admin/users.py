@@ -28,7 +28,6 @@ from webapp.models.core.enums import AuditAction, Role
 from webapp.services.badges import BadgeError, award_badge
 
 CATEGORY = "Users"
-USER_SEARCH = {"fields": (User.email, User.display_name), "page_size": 10}
 EMAIL_TAKEN = "This email cannot be used: another account has it (in some mix of upper and lower case)."
 
 
@@ -188,7 +187,6 @@ class UserProfileView(SecureModelView):
         "bio",
         "avatar_url",
     )
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:
