@@ -57,7 +57,8 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if "_user_id" in session and not _is_asset(request.endpoint):
+        public = "public" in headers.get("Cache-Control", "")  # an asset that says it may be shared
+        if "_user_id" in session and not public and not _is_asset(request.endpoint):
             # A signed-in page or export must not stay in a shared browser's or proxy's cache.
             headers["Cache-Control"] = "no-store"
         return response

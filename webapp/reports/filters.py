@@ -1,8 +1,10 @@
 """The filter bar of every report: date range and study group, parsed from the URL.
 
 The state lives in the query string (`range`, `from`, `to`, `group`), so a view
-can be bookmarked, shared and saved. Bad dates never fail a page: they give a
-message and the default range. A group outside the user's groups is a 404.
+can be bookmarked, shared and saved. Bad input never fails a page: dates that
+are not YYYY-MM-DD in ASCII digits, or outside FIRST_DAY..LAST_DAY (pages and
+charts step days back and forth from them), and a group that is not a number,
+give a message and the default. A group outside the user's groups is a 404.
 
 Teachers and groups: a teacher always looks at exactly one of their groups.
 With no `group` in the URL the first of their groups (by name) is chosen; there
@@ -13,6 +15,7 @@ which every query answers with no rows. Operators and admins may pick any group
 or none ("all": the platform-wide rollups).
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -29,6 +32,10 @@ from webapp.models.analytics.metrics import PLATFORM_SCOPE, group_scope
 PRESETS = (7, 30, 90)
 DEFAULT_PRESET = 30
 MAX_DAYS = 366
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_GROUP_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,10 @@ class ReportFilter:
 
 
 def _parse_day(text: str | None) -> date | None:
+    if not text or not _ISO_DAY.fullmatch(text):
+        return None
     try:
-        return date.fromisoformat(text) if text else None
+        return date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -91,6 +100,8 @@ def parse_range(args: MultiDict, today: date) -> tuple[date, date, int | None, l
         start, end = _parse_day(raw_from), _parse_day(raw_to)
         if start is None or end is None:
             errors.append("Dates must be given as YYYY-MM-DD, both from and to; showing the last 30 days.")
+        elif not (start >= FIRST_DAY and end <= LAST_DAY):
+            errors.append(f"Dates must lie between {FIRST_DAY} and {LAST_DAY}; showing the last 30 days.")
         elif start > end:
             errors.append("The start date is after the end date; showing the last 30 days.")
         elif (end - start).days + 1 > MAX_DAYS:
@@ -98,10 +109,7 @@ def parse_range(args: MultiDict, today: date) -> tuple[date, date, int | None, l
         else:
             return start, end, None, errors
     elif args.get("range"):
-        try:
-            preset = int(args["range"])
-        except ValueError:
-            preset = None
+        preset = int(args["range"]) if args["range"] in {str(p) for p in PRESETS} else None
         if preset in PRESETS:
             return today - timedelta(days=preset - 1), today, preset, errors
         errors.append("The range must be 7, 30 or 90 days; showing the last 30 days.")
@@ -124,8 +132,11 @@ def parse_filter(session: Session, user: User, args: MultiDict, today: date) -> 
     choices = _group_choices(session, visible)
     raw = args.get("group", "").strip()
     group_id: int | None = None
+    if raw and raw != "all" and not _GROUP_ID.fullmatch(raw):
+        errors.append("The group in the address is not a group number; showing the default group.")
+        raw = ""
     if raw and raw != "all":
-        if not raw.isdigit() or int(raw) not in {gid for gid, _ in choices}:
+        if int(raw) not in {gid for gid, _ in choices}:
             abort(404)
         group_id = int(raw)
     elif raw == "all" and visible is not None:
