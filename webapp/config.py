@@ -30,6 +30,20 @@ def env_float(name: str, default: float, maximum: float = 3600, unit: str = "sec
     return number
 
 
+def env_int(name: str, default: int, minimum: int, maximum: int = 10**9) -> int:
+    """Read a whole number from the environment; ConfigError if it is not one in range."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if (
+        not value.lstrip("-").isascii()
+        or not value.lstrip("-").isdigit()
+        or not minimum <= int(value) <= maximum
+    ):
+        raise ConfigError(f"{name}={value!r} is not a whole number from {minimum} to {maximum}")
+    return int(value)
+
+
 def redis_options(timeout: float) -> dict[str, float]:
     """Return the Redis client options of every Redis the app talks to: short timeouts."""
     return {"socket_timeout": timeout, "socket_connect_timeout": timeout}
@@ -62,6 +76,11 @@ class Config:
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Points adjustments in the admin: at most this many points either way, never below this balance.
+    POINTS_ADJUSTMENT_LIMIT = 5_000
+    POINTS_LOWEST_BALANCE = 0
+    # Admin CSV exports larger than this are refused with a message (narrow them with filters).
+    ADMIN_EXPORT_MAX_ROWS = 1_000_000
     PROXY_FIX_HOPS = 0
     # Redis (cache, limiter, throttle counts): give up on a call after this many seconds, then
     # skip Redis for REDIS_RETRY_SECONDS; the app works without it (see webapp.services.breaker).
@@ -92,6 +111,9 @@ class Config:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
         idle = env_float("SESSION_IDLE_MINUTES", self.SESSION_IDLE_MINUTES, maximum=8 * 60, unit="minutes")
         self.SESSION_IDLE_MINUTES = idle
+        self.POINTS_ADJUSTMENT_LIMIT = env_int("POINTS_ADJUSTMENT_LIMIT", self.POINTS_ADJUSTMENT_LIMIT, 1)
+        self.POINTS_LOWEST_BALANCE = env_int("POINTS_LOWEST_BALANCE", self.POINTS_LOWEST_BALANCE, -(10**9))
+        self.ADMIN_EXPORT_MAX_ROWS = env_int("ADMIN_EXPORT_MAX_ROWS", self.ADMIN_EXPORT_MAX_ROWS, 1)
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", self.PROXY_FIX_HOPS))
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or self.RATELIMIT_STORAGE_URI
         self.CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or self.CACHE_REDIS_URL

@@ -22,6 +22,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_admin.model.helpers import get_mdict_item_or_list
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
@@ -184,10 +185,11 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
     # Errors: a sentence for the person, the details for the log.
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationError):
-            flash(str(exc), "error")
+            message = exc.args[0] if exc.args and isinstance(exc.args[0], Markup) else str(exc)
+            flash(message, "error")  # a Markup message is a rendered template (e.g. with a button)
             return True
         if isinstance(exc, DATABASE_DOWN):
-            return False  # re-raised: the app's 503 page
+            raise exc  # the app's 503 page (Flask-Admin would flash the database's text)
         if isinstance(exc, SQLAlchemyError):
             current_app.logger.info("admin save refused: %s", exc.__class__.__name__)
             flash(human_message(exc, self.thing), "error")

@@ -2,10 +2,14 @@
 
 from typing import Any
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_admin import expose
+from markupsafe import Markup
 from sqlalchemy import func, select
-from wtforms.validators import InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from webapp.admin.base import SecureModelView
+from webapp.auth.access import Action
 from webapp.extensions import db
 from webapp.models import (
     Badge,
@@ -21,6 +25,7 @@ from webapp.models import (
     UserPoints,
     UserStreak,
 )
+from webapp.models.core.enums import AuditAction
 
 CATEGORY = "Gamification"
 SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message="Use lower-case letters, digits, - and _ only.")
@@ -65,6 +70,36 @@ class BadgeView(SecureModelView):
         },
         "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
     }
+    extra_view_actions = {"deactivate_view": Action.EDIT}
+
+    def on_model_delete(self, model: Badge) -> None:
+        holders = _holders(self, None, model, "holders")
+        if holders:
+            page = render_template("admin/badge_held.html", badge=model, holders=holders)
+            raise ValidationError(Markup(page))  # noqa: S704 - rendered by an autoescaping template
+        super().on_model_delete(model)
+
+    @expose("/deactivate/", methods=("POST",))
+    def deactivate_view(self) -> Any:
+        """Switch a badge off instead of deleting it: holders keep it, nobody earns it any more."""
+        badge = self.get_one(request.form.get("id", ""))
+        if badge is None:
+            abort(404)
+        if badge.is_active:
+            badge.is_active = False
+            self.audit(
+                AuditAction.UPDATE,
+                badge,
+                {"is_active": [True, False]},
+                summary=f"deactivated badge {badge.slug}",
+            )
+            db.session.commit()
+        holders = _holders(self, None, badge, "holders")
+        flash(
+            f"“{badge.name}” is inactive: its {holders} holder(s) keep it, and nobody earns it any more.",
+            "success",
+        )
+        return redirect(url_for(".index_view"))
 
 
 class UserBadgeView(SecureModelView):
