@@ -13,6 +13,7 @@ from tests import factories as f
 from tests.admin.support import admin_views, one_row_each, staff_client
 from webapp.admin import export
 from webapp.models import metadata
+from webapp.services.analytics.csvsafe import neutralise
 
 # What attackers put in names: a link, a DDE payload, and the other prefixes spreadsheets run.
 PAYLOADS = ('=HYPERLINK("http://evil.example")', "@SUM(1+9)*cmd|' /C calc'!A0", "+cmd|x", "-2+3+cmd|x")
@@ -164,3 +165,15 @@ def test_a_view_with_its_own_export_formatter_falls_back_safely(app, session, ad
     assert status == 200
     assert len(rows) == 3
     assert formula_cells(rows) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("=1+2", "'=1+2"), ("  =1+2", "'  =1+2"), ("@SUM(1)", "'@SUM(1)"), ("-2+3", "'-2+3"), ("+1", "'+1"),
+        ("\tx", "'\tx"), ("\rx", "'\rx"), ("\nx", "'\nx"), ("a=b", "a=b"), (" ", " "), ("", ""),
+        (None, ""), (5, 5), (-5, -5), (2.5, 2.5), (True, "True"),
+    ],
+)  # fmt: skip
+def test_the_neutraliser(value, cell):
+    assert neutralise(value) == cell

@@ -151,7 +151,7 @@ def filtered_query(view: Any) -> tuple[Any, Any]:
     return query, count_query
 
 
-def _rows_core(engine: Any, statement: Any, cells: list[Cell]) -> Iterator[list]:
+def _rows_core(engine: Any, statement: Any, cells: list[Cell]) -> Iterator[Iterator[list]]:
     related = [(i, cell) for i, cell in enumerate(cells) if isinstance(cell, RelatedCell)]
     formats = [cell.fmt for cell in cells]
     with engine.connect() as conn:
@@ -160,18 +160,20 @@ def _rows_core(engine: Any, statement: Any, cells: list[Cell]) -> Iterator[list]
             for batch in result.partitions():
                 for i, cell in related:
                     cell.prepare(engine, [row[i] for row in batch])
-                yield [[neutralise(fmt(v)) for fmt, v in zip(formats, row, strict=True)] for row in batch]
+                # A generator, not a list: each row's cells are written and freed at once, so a
+                # batch leaves no thousands of live lists for the garbage collector to scan.
+                yield ([neutralise(fmt(v)) for fmt, v in zip(formats, row, strict=True)] for row in batch)
         finally:
             result.close()  # also when the client goes away mid-download (a server-side cursor)
 
 
-def _rows_orm(view: Any, engine: Any, statement: Any) -> Iterator[list]:
+def _rows_orm(view: Any, engine: Any, statement: Any) -> Iterator[Iterator[list]]:
     names = [name for name, _label in view._export_columns]
     with Session(engine) as session:
         result = session.execute(statement.execution_options(yield_per=BATCH_ROWS)).scalars()
         try:
             for batch in result.partitions():
-                yield [[view.get_export_value(model, name) for name in names] for model in batch]
+                yield ([view.get_export_value(model, name) for name in names] for model in batch)
         finally:
             result.close()
 
@@ -185,7 +187,7 @@ def _orm_statement(view: Any, query: Any) -> Any:
     return query.statement
 
 
-def _csv_chunks(header: list[str], batches: Iterator[list]) -> Iterator[str]:
+def _csv_chunks(header: list[str], batches: Iterator[Iterator[list]]) -> Iterator[str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in header])

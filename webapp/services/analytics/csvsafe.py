@@ -15,17 +15,24 @@ from decimal import Decimal
 from typing import IO, Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+_FORMULA_STARTS = "".join(FORMULA_PREFIXES)
 _PLAIN_VALUES = (int, float, Decimal, date, datetime, time)
 
 
 def neutralise(value: Any) -> Any:
     """Return a cell value: numbers and dates as they are, anything else as text that cannot run."""
-    if value is None:
+    if type(value) is str:  # the common case first: exports write millions of cells
+        text = value
+    elif value is None:
         return ""
-    if isinstance(value, _PLAIN_VALUES) and not isinstance(value, bool):
+    elif isinstance(value, _PLAIN_VALUES) and not isinstance(value, bool):
         return value
-    text = value if isinstance(value, str) else str(value)
-    if text.lstrip(" ").startswith(FORMULA_PREFIXES):
+    else:
+        text = str(value)
+    first = text[:1]
+    if first == " ":
+        first = text.lstrip(" ")[:1]
+    if first and first in _FORMULA_STARTS:
         return "'" + text
     return text
 
