@@ -117,3 +117,12 @@ def test_an_admin_assigns_a_teacher_and_roles_must_match_accounts(app, session, 
     assert "must be a learner account" in post(people["teacher"], "member").get_data(as_text=True)
     assert post(people["teacher"], "teacher").status_code == 302
     assert session.query(GroupMember).one().user_id == people["teacher"].id
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "99999999999999999999999", "1.5", "²"])
+def test_odd_ids_in_a_user_field_are_a_field_error(app, session, people, value):
+    operator, _ = staff_client(app, session, "operator")
+    url = "/admin/userprofile/new/"
+    response = operator.post(url, data={"user": value, "csrf_token": token(operator, url)})
+    assert response.status_code == 200
+    assert "Choose someone from the list." in response.get_data(as_text=True)

@@ -58,9 +58,12 @@ class PeopleLookup(QueryAjaxModelLoader):
 
     def get_one(self, pk: Any) -> Any:
         try:
-            user = super().get_one(int(pk))
+            user_id = int(pk)
         except (TypeError, ValueError, OverflowError):
             return None
+        if not 0 < user_id < 2**63:
+            return None  # PostgreSQL would refuse it as out of range
+        user = super().get_one(user_id)
         return user if user is not None and user.role in self.roles() else None
 
 
