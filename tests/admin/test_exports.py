@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 import re
 from itertools import count
 
@@ -177,3 +178,15 @@ def test_a_view_with_its_own_export_formatter_falls_back_safely(app, session, ad
 )  # fmt: skip
 def test_the_neutraliser(value, cell):
     assert neutralise(value) == cell
+
+
+def test_json_columns_are_exported_as_their_json_text(admin, session):
+    properties = {"naam": "Āsha", "n": 1.5, "list": [1, "=x"]}
+    f.make_behavior_event(session, name="tap", properties=properties)
+    f.make_behavior_event(session, name="idle", properties=None)
+    session.commit()
+    _status, rows = read_export(admin, "behaviorevent")
+    cells = {row[2]: row[4] for row in rows}  # name -> properties
+    assert json.loads(cells["tap"]) == properties
+    assert "Āsha" in cells["tap"]  # as the list shows it, not escaped
+    assert cells["idle"] == ""
