@@ -49,6 +49,7 @@ from webapp.models import (
     LearningPath,
     LearningPreference,
     LearningSession,
+    LoginFailure,
     Notification,
     NotificationPreference,
     NotificationTemplate,
@@ -681,6 +682,19 @@ def make_ingest_receipt(session: Session, /, **kw) -> IngestReceipt:
     if "api_client" in kw:
         kw["api_client_id"] = kw.pop("api_client").id
     return _save(session, IngestReceipt, {"kind": "daily_login", "external_id": f"login-{next_id()}"}, kw)
+
+
+def make_login_failure(session: Session, /, **kw) -> LoginFailure:
+    """Two failed logins on one account, a minute apart."""
+    n = next_id()
+    defaults = {
+        "scope": "account",
+        "key_digest": f"{n:064x}",
+        "failures": 2,
+        "first_failed_at": now() - timedelta(minutes=1),
+        "last_failed_at": now(),
+    }
+    return _save(session, LoginFailure, defaults, kw)
 
 
 def make_audit_entry(session: Session, /, **kw) -> AuditEntry:

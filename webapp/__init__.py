@@ -3,11 +3,10 @@
 import os
 from pathlib import Path
 
-from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp.config import Config, config_from_env
+from webapp.config import Config, config_from_env, redis_options
 from webapp.extensions import cache, compress, csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -39,6 +38,8 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
+    if app.config.get("CACHE_TYPE") == "RedisCache":
+        app.config.setdefault("CACHE_OPTIONS", redis_options(app.config.get("REDIS_TIMEOUT_SECONDS", 0.25)))
     cache.init_app(app)
     compress.init_app(app)
     login_manager.init_app(app)
@@ -68,10 +69,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def init_security(app: Flask) -> None:
-    """Login throttling and the security headers of every response."""
+    """Session limits, login throttling and the security headers of every response."""
     from webapp.auth.headers import init_security_headers
+    from webapp.auth.sessions import init_session_limits
     from webapp.auth.throttle import init_throttle
 
+    init_session_limits(app)
     init_throttle(app)
     init_security_headers(app)
 
@@ -115,31 +118,8 @@ def register_commands(app: Flask) -> None:
     register(app)
 
 
-ERROR_MESSAGES = {
-    400: "The request could not be understood (was the form stale? reload and try again).",
-    403: "You do not have access to this page.",
-    404: "There is nothing here.",
-    405: "That method is not allowed here.",
-    413: "The upload is too large.",
-    429: "Too many attempts. Wait a minute and try again.",
-    500: "Something went wrong on our side. It has been logged.",
-}
-
-
 def register_errorhandlers(app: Flask) -> None:
-    """Render our own error pages; never leak exception or database text."""
-    from webapp.api.errors import api_error_response, is_api_request
+    """Render our own error pages (webapp.errors): no exception or database text, 503 without a database."""
+    from webapp.errors import register_errorhandlers as register
 
-    def render_error(error: Exception):
-        if is_api_request():  # the API answers problem details, also for 404 and 405 of its routes
-            return api_error_response(error)
-        code = error.code if isinstance(error, HTTPException) else 500
-        if code == 500:
-            db.session.rollback()
-            app.logger.exception("unhandled error", exc_info=error)
-        message = ERROR_MESSAGES.get(code, "The request failed.")
-        return render_template("errors/error.html", code=code, message=message), code
-
-    for code in ERROR_MESSAGES:
-        app.register_error_handler(code, render_error)
-    app.register_error_handler(Exception, render_error)
+    register(app)

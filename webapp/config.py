@@ -16,15 +16,37 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_int(name: str, default: int) -> int:
-    """Read a whole-number environment variable; a bad value stops start-up with one line."""
+def env_float(name: str, default: float, maximum: float = 3600, unit: str = "seconds") -> float:
+    """Read a positive number (of seconds) from the environment; ConfigError if it is not one."""
     value = os.environ.get(name, "").strip()
     if not value:
         return default
     try:
-        return int(value)
+        number = float(value)
     except ValueError:
-        raise ConfigError(f"{name}={value!r} is not a whole number") from None
+        number = -1.0
+    if not 0 < number <= maximum:
+        raise ConfigError(f"{name}={value!r} is not a number of {unit} above 0 and at most {maximum:g}")
+    return number
+
+
+def env_int(name: str, default: int, minimum: int = 0, maximum: int = 10**9) -> int:
+    """Read a whole number from the environment; ConfigError if it is not one in range."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    if (
+        not value.lstrip("-").isascii()
+        or not value.lstrip("-").isdigit()
+        or not minimum <= int(value) <= maximum
+    ):
+        raise ConfigError(f"{name}={value!r} is not a whole number from {minimum} to {maximum}")
+    return int(value)
+
+
+def redis_options(timeout: float) -> dict[str, float]:
+    """Return the Redis client options of every Redis the app talks to: short timeouts."""
+    return {"socket_timeout": timeout, "socket_connect_timeout": timeout}
 
 
 def normalise_database_url(url: str) -> str:
@@ -49,18 +71,32 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)  # from the login, however active the session
+    SESSION_IDLE_MINUTES = 30  # a staff session ends after this long without a request
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     # The ingest API's own body limit (1,000 items of up to ~10 kB each); larger bodies get 413.
     API_MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+    # Points adjustments in the admin: at most this many points either way, never below this balance.
+    POINTS_ADJUSTMENT_LIMIT = 5_000
+    POINTS_LOWEST_BALANCE = 0
+    # Admin CSV exports larger than this are refused with a message (narrow them with filters).
+    ADMIN_EXPORT_MAX_ROWS = 1_000_000
     PROXY_FIX_HOPS = 0
-    # Login throttling (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or
-    # CACHE_REDIS_URL) names a Redis, which several app servers then share.
+    # Redis (cache, limiter, throttle counts): give up on a call after this many seconds, then
+    # skip Redis for REDIS_RETRY_SECONDS; the app works without it (see webapp.services.breaker).
+    REDIS_TIMEOUT_SECONDS = 0.25
+    REDIS_RETRY_SECONDS = 30.0
+    # Rate limits (Flask-Limiter): memory unless RATELIMIT_STORAGE_URI (or CACHE_REDIS_URL) names
+    # a Redis that several app servers share; with that Redis down, counts fall back to memory.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI: str | None = None
-    LOGIN_RATE_LIMIT = "5 per minute"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    # Login POSTs per client address and minute, right or wrong: a flood guard in front of
+    # the password hash. Guessing is held back by the failure throttle (webapp.auth.throttle).
+    LOGIN_FLOOD_LIMIT = "120 per minute"
     # Report data cache: in-process by default, Redis (shared by app servers) when set.
     CACHE_REDIS_URL: str | None = None
     CACHE_TYPE = "SimpleCache"
@@ -108,6 +144,11 @@ class Config:
         url = os.environ.get("DATABASE_URL")
         if url:
             self.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
+        idle = env_float("SESSION_IDLE_MINUTES", self.SESSION_IDLE_MINUTES, maximum=8 * 60, unit="minutes")
+        self.SESSION_IDLE_MINUTES = idle
+        self.POINTS_ADJUSTMENT_LIMIT = env_int("POINTS_ADJUSTMENT_LIMIT", self.POINTS_ADJUSTMENT_LIMIT, 1)
+        self.POINTS_LOWEST_BALANCE = env_int("POINTS_LOWEST_BALANCE", self.POINTS_LOWEST_BALANCE, -(10**9))
+        self.ADMIN_EXPORT_MAX_ROWS = env_int("ADMIN_EXPORT_MAX_ROWS", self.ADMIN_EXPORT_MAX_ROWS, 1)
         self.PROXY_FIX_HOPS = int(os.environ.get("PROXY_FIX_HOPS", self.PROXY_FIX_HOPS))
         self.API_MAX_CONTENT_LENGTH = int(
             os.environ.get("API_MAX_CONTENT_LENGTH", self.API_MAX_CONTENT_LENGTH)
@@ -117,6 +158,9 @@ class Config:
         if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":
             self.CACHE_TYPE = "RedisCache"
         self.CHECK_DATABASE_AT_START = env_bool("CHECK_DATABASE_AT_START", self.CHECK_DATABASE_AT_START)
+        self.REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", self.REDIS_TIMEOUT_SECONDS)
+        self.REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", self.REDIS_RETRY_SECONDS)
+        self.RATELIMIT_STORAGE_OPTIONS = redis_options(self.REDIS_TIMEOUT_SECONDS)
         self._read_jobs_and_delivery()
 
     def _read_jobs_and_delivery(self) -> None:

@@ -148,3 +148,36 @@ def test_streak_milestone_editor(operator, session):
 
     (milestone,) = session.query(StreakMilestone).all()
     assert (milestone.days, milestone.badge_id, milestone.points) == (30, badge.id, 100)
+
+
+def test_deleting_a_held_badge_says_how_many_hold_it_and_offers_to_deactivate(operator, session):
+    badge = f.make_badge(session, name="Quiz Ace")
+    for _ in range(3):
+        f.make_user_badge(session, badge=badge, user=f.make_learner(session))
+    session.commit()
+    data = {"id": str(badge.id), "csrf_token": token(operator, "/admin/badge/")}
+    page = operator.post("/admin/badge/delete/", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "3 learner(s) hold “Quiz Ace”, so it cannot be deleted" in page
+    assert "linked to other records" not in page
+    assert 'action="/admin/badge/deactivate/"' in page
+    assert session.get(Badge, badge.id) is not None
+
+    token_ = re.search(r'action="/admin/badge/deactivate/".*?name="csrf_token" value="([^"]+)"', page, re.S)
+    data = {"id": str(badge.id), "csrf_token": token_.group(1)}
+    page = operator.post("/admin/badge/deactivate/", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "“Quiz Ace” is inactive: its 3 holder(s) keep it" in page
+    session.expire_all()
+    assert session.get(Badge, badge.id).is_active is False
+    assert session.query(UserBadge).filter_by(badge_id=badge.id).count() == 3
+    assert (
+        session.query(AuditEntry).filter_by(model="Badge", summary=f"deactivated badge {badge.slug}").count()
+        == 1
+    )
+
+
+def test_a_badge_nobody_holds_is_deleted(operator, session):
+    badge = f.make_badge(session)
+    session.commit()
+    data = {"id": str(badge.id), "csrf_token": token(operator, "/admin/badge/")}
+    assert operator.post("/admin/badge/delete/", data=data).status_code == 302
+    assert session.get(Badge, badge.id) is None

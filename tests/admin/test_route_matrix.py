@@ -108,6 +108,8 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "admin.index": signed_in(DENY, OK, OK),
     "learner.award_badge_view": signed_in(DENY, OK, OK),
     "notificationtemplate.preview_view": signed_in(DENY, OK, OK),
+    "notificationtemplate.preview_fragment": signed_in(DENY, OK, OK),
+    "badge.deactivate_view": signed_in(DENY, OK, OK),
     "pointsadjustment.index": signed_in(DENY, OK, OK),
     "main.index": signed_in(SCOPED, SCOPED, SCOPED),
     "jobs.index": signed_in(DENY, DENY, OK),

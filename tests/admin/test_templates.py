@@ -143,3 +143,66 @@ def test_details_page_links_to_preview_and_history(operator, session):
     html = operator.get(f"/admin/notificationtemplate/details/?id={template.id}").get_data(as_text=True)
     assert f"/admin/notificationtemplate/preview/?id={template.id}" in html
     assert "History" in html
+
+
+BOMB_BODIES = {
+    "width": "{{ '%1500000000s' % name }}",
+    "doubling": "{% set a = name * 2000 %}" + "{% set a = a ~ a %}" * 16 + "{{ a }}",
+    "long number": "{{ " + "9" * 4301 + " }}",
+    "nested brackets": "{{ " + "(" * 250 + "1" + ")" * 250 + " }}",
+    "nested ifs": "{%if 1%}" * 1200,
+}
+
+
+@pytest.mark.parametrize("body", BOMB_BODIES.values(), ids=BOMB_BODIES.keys())
+def test_template_bombs_are_field_errors_and_previews_not_500s(operator, session, body):
+    response = operator.post("/admin/notificationtemplate/new/", data=template_form(operator, body=body))
+    assert response.status_code == 200
+    assert "body, line 1:" in response.get_data(as_text=True) or "body: " in response.get_data(as_text=True)
+    assert session.query(NotificationTemplate).count() == 0
+    data = {"csrf_token": token(operator, "/admin/"), "subject": "Hi", "body": body}
+    for url in ("/admin/notificationtemplate/preview/", "/admin/notificationtemplate/preview/fragment/"):
+        page = operator.post(url, data=data)
+        assert page.status_code == 200
+        assert 'id="preview-errors"' in page.get_data(as_text=True)
+
+
+def test_single_braces_save_with_a_warning_shown_on_save_and_in_previews(operator, session):
+    response = operator.post(
+        "/admin/notificationtemplate/new/",
+        data=template_form(operator, body="Hi {name}"),
+        follow_redirects=True,
+    )
+    assert "Saved, but check this: body, line 1: “{name}” is sent as written" in response.get_data(
+        as_text=True
+    )
+    assert session.query(NotificationTemplate).one().body == "Hi {name}"
+    data = {"csrf_token": token(operator, "/admin/"), "subject": "Hi", "body": "Hi {name}"}
+    fragment = operator.post("/admin/notificationtemplate/preview/fragment/", data=data).get_data(
+        as_text=True
+    )
+    assert 'id="preview-warnings"' in fragment
+    assert "{{ name }}" in fragment
+
+
+def test_the_editor_shows_the_variables_and_a_live_preview_beside_the_form(operator, session):
+    template = f.make_template(session, subject="Hi {{ first_name }}", body="{{ days }} days")
+    session.commit()
+    for url in ("/admin/notificationtemplate/new/", f"/admin/notificationtemplate/edit/?id={template.id}"):
+        html = operator.get(url).get_data(as_text=True)
+        assert 'id="template-variables"' in html
+        assert all(f"{{{{ {name} }}}}" in html for name in templates.ALLOWED_VARIABLES)
+        assert 'data-preview-url="/admin/notificationtemplate/preview/fragment/"' in html
+        assert "admin-template-editor.js" in html
+    assert "12 days" in html  # the saved text, rendered with sample data
+
+
+def test_the_live_preview_escapes_and_renders_the_posted_text(operator):
+    data = {
+        "csrf_token": token(operator, "/admin/"),
+        "subject": "<b>{{ first_name }}</b>",
+        "body": "{{ points }}",
+    }
+    html = operator.post("/admin/notificationtemplate/preview/fragment/", data=data).get_data(as_text=True)
+    assert "&lt;b&gt;Asha&lt;/b&gt;" in html
+    assert ">1450</pre>" in html

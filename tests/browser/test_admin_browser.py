@@ -97,6 +97,23 @@ def test_operator_creates_a_badge_and_previews_a_template(admin_server, page, ar
     assert page.errors == [], "\n".join(page.errors)
 
 
+def test_the_template_editor_previews_as_the_operator_types(admin_server, page, artifacts):
+    _log_in(page, admin_server, admin_server.operator_email)
+    page.goto(f"{admin_server.url}/admin/notificationtemplate/edit/?id={admin_server.template_id}")
+    assert "{{ first_name }}" in page.inner_text("#template-variables")
+    assert "12 days!" in page.inner_text("#preview-output")  # the saved text, with sample data
+    page.fill("textarea[name=body]", "Well done {{ name }}, {{ points }} points")
+    page.wait_for_selector("#preview-output:has-text('Well done Asha Verma, 1450 points')")
+    page.fill("textarea[name=body]", "Hi {name}")
+    page.wait_for_selector("#preview-warnings")
+    assert "double braces" in page.inner_text("#preview-warnings")
+    page.fill("textarea[name=body]", "{{ '%1500000000s' % name }}")
+    page.wait_for_selector("#preview-errors")
+    assert "too long" in page.inner_text("#preview-errors")
+    page.screenshot(path=str(artifacts / "admin-template-live-preview.png"), full_page=True)
+    assert page.errors == [], "\n".join(page.errors)
+
+
 def test_teacher_is_refused_the_admin(admin_server, page, artifacts):
     _log_in(page, admin_server, admin_server.teacher_email, start="/login")
     response = page.goto(admin_server.url + "/admin/")

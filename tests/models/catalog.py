@@ -38,6 +38,7 @@ M = "webapp.models."
 CASES = [
     Case("User", M + "users.models", f.make_learner, users),
     Case("UserProfile", M + "users.models", f.make_profile, users),
+    Case("LoginFailure", M + "users.login_failures", f.make_login_failure, users),
     Case("DailyLogin", M + "engagement.daily_login", f.make_daily_login, engagement),
     Case("LearningSession", M + "engagement.learning_session", f.make_session, engagement),
     Case("SessionEvent", M + "engagement.learning_session", f.make_event, engagement),

@@ -67,7 +67,10 @@ def _twice_by_id(factory, name, parent_factory):
 
 
 UNIQUE = {
-    "users.email": (twice(f.make_learner, email="dup@example.org"), uq("users", "email")),
+    "users.email_any_case": (
+        lambda s: [f.make_learner(s, email="Dup@Example.org"), f.make_learner(s, email="dup@example.org")],
+        ("uq_users_email_lower", "UNIQUE constraint failed: index 'uq_users_email_lower'"),
+    ),
     "daily_logins.user_day": (
         twice(f.make_daily_login, user=_learner, day=D),
         uq("daily_logins", "user_id", "day"),

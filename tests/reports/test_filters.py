@@ -90,3 +90,27 @@ def test_the_scope_says_which_rows_and_learners(group, visible, key, restricts):
     assert scope.key == key
     assert scope.group_id == group
     assert ("IN" in str(scope.restrict(column("user_id")))) is restricts
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"from": "0001-01-01", "to": "0001-01-01"}, "Dates must lie between 2000-01-01 and 2099-12-31"),
+        ({"from": "9999-12-31", "to": "9999-12-31"}, "Dates must lie between 2000-01-01 and 2099-12-31"),
+        ({"from": "1999-12-31", "to": "2000-01-05"}, "Dates must lie between"),
+        ({"from": "\uff12\uff10\uff12\uff14-01-05", "to": "2024-01-09"}, "Dates must be given as YYYY-MM-DD"),
+        ({"from": "20240105", "to": "20240109"}, "Dates must be given as YYYY-MM-DD"),
+        ({"range": "\u0663\u0660"}, "The range must be 7, 30 or 90 days"),
+        ({"range": "³⁰"}, "The range must be 7, 30 or 90 days"),
+    ],
+)
+def test_crafted_ranges_give_the_default_with_a_message(args, message):
+    start, end, preset, errors = parse_range(MultiDict(args), TODAY)
+    assert (start, end, preset) == (date(2024, 3, 2), TODAY, 30)
+    assert len(errors) == 1
+    assert errors[0].startswith(message)
+
+
+def test_the_accepted_window_still_takes_its_edges():
+    args = MultiDict({"from": "2000-01-01", "to": "2000-01-07"})
+    assert parse_range(args, TODAY)[:3] == (date(2000, 1, 1), date(2000, 1, 7), None)

@@ -94,7 +94,7 @@ def test_bad_filter_input_gives_a_message_not_an_error(app, session, args):
     assert "last 30 days" in html
 
 
-@pytest.mark.parametrize("group", ["abc", "-1", "999999"])
+@pytest.mark.parametrize("group", ["999999", "0"])
 def test_unknown_group_is_404(app, session, group):
     client, _ = staff_client(app, session, "operator")
     status, _ = get(client, "/reports/engagement", group=group)

@@ -1,14 +1,12 @@
 """The report cache: keyed by a generation that `invalidate_reports()` bumps, shared through Redis."""
 
-import shutil
-import subprocess
-import time
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 
 from tests.conftest import make_config
+from tests.redisproc import redis_server
 from tests.serving.live import free_port
 from webapp import create_app
 from webapp.extensions import cache as flask_cache
@@ -101,32 +99,8 @@ def test_a_dead_cache_server_degrades_to_computing(caplog):
 @pytest.fixture
 def redis_url(tmp_path) -> Iterator[str]:
     """A private redis-server on a free loopback port."""
-    binary = shutil.which("redis-server")
-    if not binary:
-        pytest.skip("redis-server is not installed")
-    port = free_port()
-    process = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        import redis
-
-        client = redis.Redis(port=port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with redis_server(tmp_path) as server:
+        yield server.url
 
 
 def test_app_servers_share_values_and_invalidation_through_redis(redis_url):

@@ -1,8 +1,9 @@
 """Analytics: rollups and features (read-only, recomputed by the refresh) and saved reports."""
 
 from webapp.admin.base import SecureModelView
-from webapp.admin.users import USER_SEARCH
+from webapp.admin.people import Pick
 from webapp.models import DailyMetric, HourlyMetric, LearnerDay, LearnerFeatureSnapshot, ReportDefinition
+from webapp.models.core.enums import Role
 
 CATEGORY = "Analytics"
 
@@ -53,12 +54,12 @@ class FeatureSnapshotView(SecureModelView):
 
 class ReportDefinitionView(SecureModelView):
     thing = "saved report"
+    people_fields = {"owner": Pick(learners=False, staff=(Role.TEACHER, Role.OPERATOR, Role.ADMIN))}
     column_list = ("name", "report_type", "owner", "is_shared", "updated_at")
     column_searchable_list = ("name",)
     column_filters = ("report_type", "is_shared", "updated_at")
     column_default_sort = ("updated_at", True)
     form_excluded_columns = ("created_at", "updated_at", "share_token")
-    form_ajax_refs = {"owner": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

@@ -5,7 +5,8 @@ edit, delete, export) and `webapp.auth.access.can` decides, per request; a
 method with no mapping is denied. Anonymous visitors go to the login page,
 signed-in staff without the right get 403.
 
-Safety: Flask-WTF CSRF on every form, export cells that a spreadsheet would run
+Safety: Flask-WTF CSRF on every form, user fields that offer learners only (staff to
+admins only, `people_fields`), export cells that a spreadsheet would run
 as formulas are neutralised, database errors become human messages, bad ids
 and query strings give 4xx (never 500), every change is written to the audit log.
 """
@@ -21,19 +22,22 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_admin.model.helpers import get_mdict_item_or_list
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import inspect
-from sqlalchemy.exc import SQLAlchemyError, StatementError
+from sqlalchemy.exc import SQLAlchemyError
 from wtforms.validators import ValidationError
 
+from webapp.admin import export
 from webapp.admin.forms import ModelConverter, SecureForm, UTCFilterConverter
 from webapp.admin.integrity import human_message
+from webapp.admin.listing import ForgivingInputMixin
+from webapp.admin.people import Pick, is_admin, people_lookups, staff_only_fields
 from webapp.auth.access import Action, can, can_use_admin
+from webapp.errors import DATABASE_DOWN
 from webapp.extensions import db
 from webapp.models.core.enums import AuditAction
 from webapp.services import audit
 from webapp.services.analytics.csvsafe import neutralise
-
-MAX_PAGE = 100_000
 
 # Flask-Admin's exposed methods and the policy action each one needs.
 VIEW_ACTIONS: dict[str, Action | tuple[Action, ...]] = {
@@ -113,7 +117,7 @@ class SecurePage(SecuredMixin, BaseView):
     """A custom admin page (not a model CRUD) under the same access rules."""
 
 
-class SecureModelView(SecuredMixin, ModelView):
+class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
     """A model view whose rights come from the policy, per request."""
 
     form_base_class = SecureForm
@@ -134,6 +138,9 @@ class SecureModelView(SecuredMixin, ModelView):
     # The human name of one row in messages ("badge", "staff account").
     thing: ClassVar[str] = "record"
 
+    # Fields that may hold staff, with the roles admins may pick (every other user field: learners only).
+    people_fields: ClassVar[dict[str, Pick]] = {}
+
     def __init__(self, model: type, name: str | None = None, **kwargs: Any) -> None:
         if not self.resource:
             self.resource = model.__name__
@@ -141,7 +148,22 @@ class SecureModelView(SecuredMixin, ModelView):
         system = [a.key for a in inspect(model).column_attrs if a.columns[0].info.get("system")]
         if system:
             self.form_excluded_columns = (*(self.form_excluded_columns or ()), *system)
+        # Every user field is a lookup that offers what the signed-in user may pick (webapp.admin.people).
+        self.form_ajax_refs = {**(self.form_ajax_refs or {}), **people_lookups(model, self.people_fields)}
         super().__init__(model, db, name=name, **kwargs)
+
+    def create_form(self, obj: Any = None) -> Any:
+        return self._without_staff_fields(super().create_form(obj))
+
+    def edit_form(self, obj: Any = None) -> Any:
+        return self._without_staff_fields(super().edit_form(obj))
+
+    def _without_staff_fields(self, form: Any) -> Any:
+        if not is_admin():
+            for name in staff_only_fields(self.people_fields):
+                if name in form:
+                    del form[name]
+        return form
 
     # Rights, asked per request (outside a request, e.g. while scaffolding, the class defaults).
     @property
@@ -165,61 +187,14 @@ class SecureModelView(SecuredMixin, ModelView):
             return True
         return super().allowed(action)
 
-    # Bad input: clamp the page, coerce ids, and turn database errors into 400.
-    def _apply_pagination(self, query: Any, page: int | None, page_size: int | None) -> Any:
-        page = min(max(page or 0, 0), MAX_PAGE)
-        return super()._apply_pagination(query, page, page_size)
-
-    def _get_list_filter_args(self) -> Any:
-        # Flask-Admin's own loop, except that a filter whose value cannot even be parsed
-        # (KeyError, OverflowError... from a hand-made URL) is flashed as invalid, not a 500.
-        if not self._filters:
-            return None
-        chosen = []
-        for arg, value in request.args.items(multi=True):
-            if not arg.startswith("flt") or "_" not in arg:
-                continue
-            pos, key = arg[3:].split("_", 1)
-            if key not in self._filter_args:
-                continue
-            idx, flt = self._filter_args[key]
-            try:
-                valid = flt.validate(value)
-            except Exception:
-                valid = False
-            if valid:
-                chosen.append((pos, (idx, str(flt.name), value)))
-            else:
-                flash(self.get_invalid_value_msg(value[:100], flt), "error")
-        return [item for _pos, item in sorted(chosen, key=lambda n: n[0])]
-
-    def _apply_search(self, query: Any, count_query: Any, joins: Any, count_joins: Any, search: str) -> Any:
-        search = search.replace("\x00", "")[:200]
-        return super()._apply_search(query, count_query, joins, count_joins, search)
-
-    def get_one(self, id: Any) -> Any:
-        column = inspect(self.model).primary_key[0]
-        try:
-            value = column.type.python_type(id)
-        except (TypeError, ValueError, NotImplementedError):
-            return None
-        if isinstance(value, int) and not -(2**63) < value < 2**63:
-            return None
-        return db.session.get(self.model, value)
-
-    def _run_view(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
-            return super()._run_view(fn, *args, **kwargs)
-        except (StatementError, SQLAlchemyError):
-            db.session.rollback()
-            current_app.logger.warning("admin request refused after a database error", exc_info=True)
-            abort(400)
-
     # Errors: a sentence for the person, the details for the log.
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ValidationError):
-            flash(str(exc), "error")
+            message = exc.args[0] if exc.args and isinstance(exc.args[0], Markup) else str(exc)
+            flash(message, "error")  # a Markup message is a rendered template (e.g. with a button)
             return True
+        if isinstance(exc, DATABASE_DOWN):
+            raise exc  # the app's 503 page (Flask-Admin would flash the database's text)
         if isinstance(exc, SQLAlchemyError):
             current_app.logger.info("admin save refused: %s", exc.__class__.__name__)
             flash(human_message(exc, self.thing), "error")
@@ -228,7 +203,10 @@ class SecureModelView(SecuredMixin, ModelView):
         flash(f"The {self.thing} could not be saved. The error has been logged.", "error")
         return True
 
-    # Export: what the list shows, with formula cells neutralised.
+    # Export: what the list shows, streamed, with formula cells neutralised (webapp.admin.export).
+    def _export_csv(self, return_url: Any) -> Any:
+        return export.stream_csv(self, return_url)
+
     def get_export_value(self, model: Any, name: Any) -> Any:
         return neutralise(super().get_export_value(model, name))
 

@@ -1,7 +1,6 @@
 """Engagement: logins, learning sessions and their events, attention, behaviour."""
 
 from webapp.admin.base import SecureModelView
-from webapp.admin.users import USER_SEARCH
 from webapp.models import (
     AttentionSpan,
     BehaviorEvent,
@@ -22,7 +21,6 @@ class DailyLoginView(SecureModelView):
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("day", "device", "login_count")
     column_default_sort = ("day", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class LearningSessionView(SecureModelView):
@@ -41,7 +39,6 @@ class LearningSessionView(SecureModelView):
     column_filters = ("started_at", "content_type", "device", "is_completed", "skill.name")
     column_default_sort = ("id", True)
     form_excluded_columns = ("events", "focus")
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class SessionEventView(SecureModelView):
@@ -64,7 +61,7 @@ class AttentionSpanView(SecureModelView):
     column_searchable_list = ("user.email",)
     column_filters = ("started_at", "focus_seconds", "interruptions")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"user": USER_SEARCH, "session": SESSION_SEARCH}
+    form_ajax_refs = {"session": SESSION_SEARCH}
 
 
 class FocusMetricsView(SecureModelView):
@@ -81,7 +78,7 @@ class FocusMetricsView(SecureModelView):
     column_searchable_list = ("user.email",)
     column_filters = ("computed_at", "focus_score")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"user": USER_SEARCH, "session": SESSION_SEARCH}
+    form_ajax_refs = {"session": SESSION_SEARCH}
 
 
 class BehaviorEventView(SecureModelView):

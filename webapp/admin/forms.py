@@ -14,6 +14,8 @@ from flask_admin.model.form import converts
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from webapp.admin.people import PeopleLookup, PeopleSelectField
+
 # C0 controls other than tab, newline and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -93,6 +95,12 @@ class ModelConverter(EnumValueConverter):
                 what = name.replace("_", " ")
                 validator.message = f"A {thing} with this {what} already exists."
         return field
+
+    def _model_select_field(self, prop, multiple, remote_model, **kwargs):
+        loader = getattr(self.view, "_form_ajax_refs", {}).get(prop.key)
+        if isinstance(loader, PeopleLookup) and not multiple:
+            return PeopleSelectField(loader, **kwargs)
+        return super()._model_select_field(prop, multiple, remote_model, **kwargs)
 
     @converts("webapp.models.core.types.UTCDateTime")
     def convert_utc_datetime(self, field_args, **extra):

@@ -2,11 +2,14 @@
 
 from typing import Any
 
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_admin import expose
+from markupsafe import Markup
 from sqlalchemy import func, select
-from wtforms.validators import InputRequired, Length, NumberRange, Regexp
+from wtforms.validators import InputRequired, Length, NumberRange, Regexp, ValidationError
 
 from webapp.admin.base import SecureModelView
-from webapp.admin.users import USER_SEARCH
+from webapp.auth.access import Action
 from webapp.extensions import db
 from webapp.models import (
     Badge,
@@ -22,6 +25,7 @@ from webapp.models import (
     UserPoints,
     UserStreak,
 )
+from webapp.models.core.enums import AuditAction
 
 CATEGORY = "Gamification"
 SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message="Use lower-case letters, digits, - and _ only.")
@@ -30,6 +34,10 @@ BADGE_SEARCH = {"fields": (Badge.slug, Badge.name), "page_size": 10}
 
 def _holders(view: Any, context: Any, model: Badge, name: str) -> int:
     return db.session.scalar(select(func.count(UserBadge.id)).where(UserBadge.badge_id == model.id)) or 0
+
+
+def _holders_sql() -> Any:
+    return select(func.count(UserBadge.id)).where(UserBadge.badge_id == Badge.id).scalar_subquery()
 
 
 class BadgeView(SecureModelView):
@@ -42,6 +50,8 @@ class BadgeView(SecureModelView):
     )  # fmt: skip
     column_labels = {"criteria_metric": "Metric", "criteria_threshold": "Threshold", "holders": "Holders"}
     column_formatters = {"holders": _holders}
+    column_formatters_export: dict = {}
+    column_export_sql = {"holders": _holders_sql}  # one query for the whole export
     column_searchable_list = ("name", "slug", "description")
     column_filters = ("tier", "criteria_metric", "is_active", "created_at")
     column_sortable_list = ("name", "slug", "tier", "criteria_threshold", "points_reward", "is_active")
@@ -60,6 +70,36 @@ class BadgeView(SecureModelView):
         },
         "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
     }
+    extra_view_actions = {"deactivate_view": Action.EDIT}
+
+    def on_model_delete(self, model: Badge) -> None:
+        holders = _holders(self, None, model, "holders")
+        if holders:
+            page = render_template("admin/badge_held.html", badge=model, holders=holders)
+            raise ValidationError(Markup(page))  # noqa: S704 - rendered by an autoescaping template
+        super().on_model_delete(model)
+
+    @expose("/deactivate/", methods=("POST",))
+    def deactivate_view(self) -> Any:
+        """Switch a badge off instead of deleting it: holders keep it, nobody earns it any more."""
+        badge = self.get_one(request.form.get("id", ""))
+        if badge is None:
+            abort(404)
+        if badge.is_active:
+            badge.is_active = False
+            self.audit(
+                AuditAction.UPDATE,
+                badge,
+                {"is_active": [True, False]},
+                summary=f"deactivated badge {badge.slug}",
+            )
+            db.session.commit()
+        holders = _holders(self, None, badge, "holders")
+        flash(
+            f"“{badge.name}” is inactive: its {holders} holder(s) keep it, and nobody earns it any more.",
+            "success",
+        )
+        return redirect(url_for(".index_view"))
 
 
 class UserBadgeView(SecureModelView):
@@ -71,7 +111,7 @@ class UserBadgeView(SecureModelView):
     column_filters = ("awarded_at", "awarded_via", "badge.name")
     column_default_sort = ("awarded_at", True)
     form_columns = ("user", "badge", "awarded_via")
-    form_ajax_refs = {"user": USER_SEARCH, "badge": BADGE_SEARCH}
+    form_ajax_refs = {"badge": BADGE_SEARCH}
 
 
 class StreakMilestoneView(SecureModelView):
@@ -116,7 +156,6 @@ class StreakActivityView(SecureModelView):
     column_filters = ("day", "source")
     column_default_sort = ("day", True)
     form_columns = ("user", "day", "source")
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class StreakFreezeView(SecureModelView):
@@ -128,7 +167,6 @@ class StreakFreezeView(SecureModelView):
     column_filters = ("origin", "status", "acquired_at", "used_on")
     column_default_sort = ("acquired_at", True)
     form_columns = ("user", "origin", "status", "used_on")
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class UserPointsView(SecureModelView):
@@ -174,7 +212,6 @@ class DuelView(SecureModelView):
     column_filters = ("status", "created_at", "ended_at")
     column_searchable_list = ("challenger.email", "challenger.display_name")
     column_default_sort = ("created_at", True)
-    form_ajax_refs = {"challenger": USER_SEARCH, "opponent": USER_SEARCH, "winner": USER_SEARCH}
     form_excluded_columns = ("participants",)
 
 
@@ -184,7 +221,6 @@ class DuelParticipantView(SecureModelView):
     column_filters = ("outcome",)
     column_searchable_list = ("user.email", "user.display_name")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

@@ -3,7 +3,7 @@
 from wtforms.validators import InputRequired, Length, Regexp
 
 from webapp.admin.base import SecureModelView
-from webapp.admin.users import USER_SEARCH
+from webapp.admin.people import Pick
 from webapp.models import (
     AssessmentResult,
     ContentPreference,
@@ -14,6 +14,7 @@ from webapp.models import (
     Skill,
     SkillMastery,
 )
+from webapp.models.core.enums import Role
 
 CATEGORY = "Learning"
 SLUG = {"validators": [InputRequired(), Length(max=64), Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]}
@@ -64,16 +65,15 @@ class QuizAttemptView(SecureModelView):
     column_filters = ("started_at", "difficulty", "skill.name")
     column_default_sort = ("id", True)
     form_excluded_columns = ("result",)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class AssessmentResultView(SecureModelView):
     thing = "assessment result"
+    people_fields = {"graded_by": Pick(learners=False, staff=(Role.TEACHER,))}
     column_list = ("user", "assessment_name", "percent", "passed", "graded_at", "graded_by")
     column_searchable_list = ("assessment_name", "user.email", "user.display_name")
     column_filters = ("passed", "graded_at", "percent")
     column_default_sort = ("graded_at", True)
-    form_ajax_refs = {"user": USER_SEARCH, "graded_by": USER_SEARCH}
 
 
 class LearningPreferenceView(SecureModelView):
@@ -82,7 +82,6 @@ class LearningPreferenceView(SecureModelView):
     column_searchable_list = ("user.email",)
     column_filters = ("preferred_study_time", "difficulty")
     column_default_sort = ("updated_at", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 class ContentPreferenceView(SecureModelView):
@@ -91,7 +90,6 @@ class ContentPreferenceView(SecureModelView):
     column_searchable_list = ("user.email",)
     column_filters = ("content_type",)
     column_default_sort = ("updated_at", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

@@ -2,14 +2,14 @@
 
 from typing import Any
 
-from flask import abort, request
+from flask import abort, flash, get_template_attribute, request
 from flask_admin import expose
 from flask_login import current_user
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from webapp.admin.base import SecureModelView, record_id
-from webapp.admin.users import USER_SEARCH
 from webapp.auth.access import Action
+from webapp.auth.accounts import find_user
 from webapp.extensions import db
 from webapp.models import Notification, NotificationPreference, NotificationTemplate, User
 from webapp.models.core.enums import Role
@@ -28,10 +28,12 @@ def _template_field(label: str):
 
 
 class NotificationTemplateView(SecureModelView):
-    """Templates with Jinja placeholders: saved only if the sandbox check passes."""
+    """Templates with Jinja placeholders: saved only if the sandbox check passes; a live preview beside."""
 
     thing = "notification template"
     details_template = "admin/template_details.html"
+    create_template = "admin/template_create.html"
+    edit_template = "admin/template_edit.html"
     column_list = ("key", "channel", "locale", "category", "subject", "is_active", "updated_at", "updated_by")
     column_searchable_list = ("key", "subject", "body")
     column_filters = ("channel", "locale", "category", "is_active", "updated_at")
@@ -52,10 +54,30 @@ class NotificationTemplateView(SecureModelView):
         },
     }
     form_widget_args = {"body": {"rows": 10}}
-    extra_view_actions = {"preview_view": Action.DETAILS}
+    extra_view_actions = {"preview_view": Action.DETAILS, "preview_fragment": Action.DETAILS}
 
     def validate_model(self, form: Any, model: NotificationTemplate, is_created: bool) -> None:
         model.updated_by_id = current_user.id
+
+    def after_model_change(self, form: Any, model: NotificationTemplate, is_created: bool) -> None:
+        for warning in templates.template_warnings(model.subject, "subject") + templates.template_warnings(
+            model.body, "body"
+        ):
+            flash(f"Saved, but check this: {warning}", "warning")
+
+    def render(self, template: str, **kwargs: Any) -> Any:
+        form = kwargs.get("form")
+        if template in (self.create_template, self.edit_template) and form is not None:
+            kwargs["variables"] = templates.ALLOWED_VARIABLES
+            kwargs["preview"] = _sample_preview(form.subject.data, form.body.data)
+        return super().render(template, **kwargs)
+
+    @expose("/preview/fragment/", methods=("POST",))
+    def preview_fragment(self) -> Any:
+        """The editor's live preview: the posted subject and body rendered with sample data."""
+        result = _sample_preview(request.form.get("subject"), request.form.get("body"))
+        macro = get_template_attribute("admin/_template_editor.html", "preview_result")
+        return macro(result)
 
     @expose("/preview/", methods=("GET", "POST"))
     def preview_view(self) -> Any:
@@ -84,13 +106,18 @@ class NotificationTemplateView(SecureModelView):
         )
 
 
+def _sample_preview(subject: str | None, body: str | None) -> templates.Preview:
+    subject, body = (subject or "")[:200], (body or "")[: templates.MAX_TEMPLATE_LENGTH]
+    return templates.preview(subject, body, dict(templates.SAMPLE_CONTEXT))
+
+
 def _find_learner(ref: str) -> User | None:
     if not ref or not ref.isprintable():
         return None  # control characters (NUL) are no email or id, and PostgreSQL refuses them
     if ref.isascii() and ref.isdigit() and len(ref) < 12:  # "¹".isdigit(), but int("¹") fails
         user = db.session.get(User, int(ref))
     else:
-        user = db.session.query(User).filter(User.email == ref.lower()).one_or_none()
+        user = find_user(db.session, ref)
     return user if user is not None and user.role == Role.LEARNER else None
 
 
@@ -101,7 +128,6 @@ class NotificationView(SecureModelView):
     column_searchable_list = ("subject", "recipient.email")
     column_filters = ("status", "channel", "category", "created_at", "sent_at")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"recipient": USER_SEARCH}
 
 
 class NotificationPreferenceView(SecureModelView):
@@ -110,7 +136,6 @@ class NotificationPreferenceView(SecureModelView):
     column_searchable_list = ("user.email",)
     column_filters = ("channel", "category", "is_enabled")
     column_default_sort = ("updated_at", True)
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

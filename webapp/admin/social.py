@@ -1,29 +1,42 @@
 """Social: study groups and members, connections, activities and feeds."""
 
+from typing import Any
+
+from wtforms.validators import ValidationError
+
 from webapp.admin.base import SecureModelView
-from webapp.admin.users import USER_SEARCH
+from webapp.admin.people import Pick
 from webapp.models import ActivityFeed, GroupMember, SocialActivity, StudyGroup, UserConnection
+from webapp.models.core.enums import GroupRole, Role
 
 CATEGORY = "Social"
 
 
 class StudyGroupView(SecureModelView):
     thing = "study group"
+    people_fields = {"owner": Pick(learners=False, staff=(Role.TEACHER,))}
     column_list = ("name", "owner", "is_active", "created_at")
     column_searchable_list = ("name", "description")
     column_filters = ("is_active", "created_at")
     column_default_sort = ("name", False)
     form_excluded_columns = ("members", "created_at", "updated_at")
-    form_ajax_refs = {"owner": USER_SEARCH}
 
 
 class GroupMemberView(SecureModelView):
+    """Learners in groups (operators and admins), and teachers' assignments to groups (admins)."""
+
     thing = "group membership"
+    people_fields = {"user": Pick(learners=True, staff=(Role.TEACHER,))}
     column_list = ("group", "user", "role", "joined_at")
     column_searchable_list = ("user.email", "user.display_name", "group.name")
     column_filters = ("role", "group.name", "joined_at")
     column_default_sort = ("joined_at", True)
-    form_ajax_refs = {"user": USER_SEARCH}
+
+    def validate_model(self, form: Any, model: GroupMember, is_created: bool) -> None:
+        role = GroupRole(model.role)
+        wanted = Role.TEACHER if role == GroupRole.TEACHER else Role.LEARNER
+        if model.user is not None and model.user.role != wanted:
+            raise ValidationError(f"A {role.value} of a group must be a {wanted.value} account.")
 
 
 class UserConnectionView(SecureModelView):
@@ -32,7 +45,6 @@ class UserConnectionView(SecureModelView):
     column_searchable_list = ("follower.email", "follower.display_name")
     column_filters = ("kind", "status", "created_at")
     column_default_sort = ("created_at", True)
-    form_ajax_refs = {"follower": USER_SEARCH, "followee": USER_SEARCH}
 
 
 class SocialActivityView(SecureModelView):
@@ -42,7 +54,6 @@ class SocialActivityView(SecureModelView):
     column_searchable_list = ("summary", "actor.email")
     column_filters = ("verb", "object_type", "created_at")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"actor": USER_SEARCH}
 
 
 class ActivityFeedView(SecureModelView):
@@ -52,7 +63,6 @@ class ActivityFeedView(SecureModelView):
     column_searchable_list = ("recipient.email",)
     column_filters = ("is_read", "created_at")
     column_default_sort = ("id", True)
-    form_ajax_refs = {"recipient": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

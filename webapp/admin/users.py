@@ -8,11 +8,18 @@ from flask_admin.actions import action
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import PasswordField
-from wtforms.validators import Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from webapp.admin.base import SecureModelView
 from webapp.auth.access import LEARNER, STAFF, Action, can
-from webapp.auth.accounts import STAFF_ROLE_NAMES, AccountError, check_password
+from webapp.auth.accounts import (
+    STAFF_ROLE_NAMES,
+    AccountError,
+    check_password,
+    email_owner,
+    normalise_email,
+    store_email,
+)
 from webapp.auth.passwords import hash_password
 from webapp.auth.sessions import end_sessions
 from webapp.extensions import db
@@ -21,7 +28,22 @@ from webapp.models.core.enums import AuditAction, Role
 from webapp.services.badges import BadgeError, award_badge
 
 CATEGORY = "Users"
-USER_SEARCH = {"fields": (User.email, User.display_name), "page_size": 10}
+EMAIL_TAKEN = "This email cannot be used: another account has it (in some mix of upper and lower case)."
+
+
+def unique_email(normalise: Any) -> Any:
+    """A field validator: a valid address that no other account has in any case; stores its normal form."""
+
+    def check(form: Any, field: Any) -> None:
+        try:
+            field.data = normalise(field.data or "")
+        except AccountError as exc:
+            raise ValidationError(str(exc)) from exc
+        editing = getattr(form, "_obj", None)
+        if email_owner(db.session, field.data, exclude_id=getattr(editing, "id", None)) is not None:
+            raise ValidationError(EMAIL_TAKEN)
+
+    return check
 
 
 class _UserSubsetView(SecureModelView):
@@ -54,6 +76,7 @@ class LearnerView(_UserSubsetView):
     roles = (Role.LEARNER,)
     column_list = ("display_name", "email", "is_active", "locale", "timezone", "created_at", "last_seen_at")
     form_columns = ("email", "display_name", "is_active", "timezone", "locale")
+    form_args = {"email": {"validators": [InputRequired(), unique_email(store_email)]}}
     extra_view_actions = {"award_badge_view": Action.LIST}
 
     def validate_model(self, form: Any, model: User, is_created: bool) -> None:
@@ -110,6 +133,7 @@ class StaffAccountView(_UserSubsetView):
     column_filters = ("role", "is_active", "created_at", "last_seen_at")
     form_columns = ("email", "display_name", "role", "is_active", "timezone", "locale", "new_password")
     enum_choices = {"role": set(STAFF_ROLE_NAMES)}
+    form_args = {"email": {"validators": [InputRequired(), unique_email(normalise_email)]}}
     form_extra_fields = {
         "new_password": PasswordField(
             "New password",
@@ -163,7 +187,6 @@ class UserProfileView(SecureModelView):
         "bio",
         "avatar_url",
     )
-    form_ajax_refs = {"user": USER_SEARCH}
 
 
 def views() -> list[SecureModelView]:

@@ -1,4 +1,4 @@
-"""Security headers on every response, with a per-request CSP nonce.
+"""Security headers on every response, with a per-request CSP nonce; no-store on signed-in pages.
 
 Inline scripts must carry `nonce="{{ csp_nonce() }}"` (Flask-Admin's templates get
 it through the Admin's csp_nonce_generator). Inline style attributes stay allowed:
@@ -7,7 +7,7 @@ Bootstrap, Flask-Admin and Plotly set them, and they cannot run code.
 
 import secrets
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request, session
 
 
 def csp_nonce() -> str:
@@ -58,4 +58,15 @@ def init_security_headers(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        public = "public" in headers.get("Cache-Control", "")  # an asset that says it may be shared
+        if "_user_id" in session and not public and not _is_asset(request.endpoint):
+            # A signed-in page or export must not stay in a shared browser's or proxy's cache.
+            headers["Cache-Control"] = "no-store"
         return response
+
+
+def _is_asset(endpoint: str | None) -> bool:
+    """Static files and vendored assets: the same for everyone, cacheable."""
+    return bool(endpoint) and (
+        endpoint == "static" or endpoint.endswith(".static") or endpoint == "main.vendor"
+    )

@@ -3,14 +3,18 @@
 import sys
 
 import click
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from webapp.auth.accounts import (
+    REPAIR_COLUMNS,
     STAFF_ROLE_NAMES,
     AccountError,
+    change_email,
     create_staff,
     deactivate,
-    find_user,
+    duplicate_emails,
+    email_key,
     set_password,
 )
 from webapp.extensions import db
@@ -38,12 +42,32 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
-def _staff(email: str) -> User:
-    user = find_user(db.session, email)
-    if user is None:
-        _fail(f"no account with the email {email}")
+def _account(ref: str) -> User:
+    """The account an argument names: an id (digits), or an email in any case that only one account has."""
+    ref = ref.strip()
+    if ref.isascii() and ref.isdigit():
+        user = db.session.get(User, int(ref), options=[load_only(*REPAIR_COLUMNS)]) if len(ref) < 19 else None
+        if user is None:
+            _fail(f"no account with the id {ref}")
+        return user
+    matches = db.session.scalars(
+        select(User)
+        .options(load_only(*REPAIR_COLUMNS))
+        .where(func.lower(User.email) == email_key(ref))
+        .order_by(User.id)
+    ).all()
+    if not matches:
+        _fail(f"no account with the email {ref}")
+    if len(matches) > 1:
+        ids = ", ".join(f"#{u.id} ({u.role.value})" for u in matches)
+        _fail(f"{len(matches)} accounts have the email {ref} in some case: {ids}; name one by its id")
+    return matches[0]
+
+
+def _staff(ref: str) -> User:
+    user = _account(ref)
     if not user.is_staff:
-        _fail(f"{email} is a learner account, not staff")
+        _fail(f"{ref} is a learner account, not staff")
     return user
 
 
@@ -105,3 +129,29 @@ def list_command() -> None:
         click.echo(f"{user.email}\t{user.role.value}\t{state}")
     if not staff:
         click.echo("no staff accounts")
+
+
+@users.command("duplicates")
+def duplicates_command() -> None:
+    """List addresses that several accounts share in different cases (they block the upgrade)."""
+    groups = duplicate_emails(db.session)
+    for address, accounts in groups.items():
+        listed = ", ".join(f"#{u.id} {u.email} ({u.role.value})" for u in accounts)
+        click.echo(f"{address}\t{listed}")
+    if not groups:
+        click.echo("no email is shared by two accounts")
+
+
+@users.command("change-email")
+@click.argument("account")
+@click.argument("new_email")
+def change_email_command(account: str, new_email: str) -> None:
+    """Give an account (an id, or its email) a new email; a staff member's sessions end."""
+    user = _account(account)
+    try:
+        old = change_email(db.session, user, new_email)
+    except AccountError as exc:
+        db.session.rollback()
+        _fail(str(exc))
+    db.session.commit()
+    click.echo(f"account #{user.id} ({user.role.value}): {old} -> {user.email}")

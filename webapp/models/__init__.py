@@ -58,7 +58,7 @@ from webapp.models.learning import (
 )
 from webapp.models.notifications import Notification, NotificationPreference, NotificationTemplate
 from webapp.models.social import ActivityFeed, GroupMember, SocialActivity, StudyGroup, UserConnection
-from webapp.models.users import User, UserProfile
+from webapp.models.users import LoginFailure, User, UserProfile
 
 __all__ = [
     "PLATFORM_SCOPE",
@@ -90,6 +90,7 @@ __all__ = [
     "LearningPath",
     "LearningPreference",
     "LearningSession",
+    "LoginFailure",
     "Notification",
     "NotificationPreference",
     "NotificationTemplate",

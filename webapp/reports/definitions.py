@@ -137,9 +137,11 @@ EMPTY: dict[str, str] = {
 # What the filter bar says about the range asked for (a replaced range says what it shows instead).
 RANGE: dict[str, str] = {
     "bad_dates": "Dates must be given as YYYY-MM-DD, both from and to; showing the last {days} days.",
+    "out_of_window": "Dates must lie between {first} and {last}; showing the last {days} days.",
     "reversed": "The start date is after the end date; showing the last {days} days.",
     "too_long": "A range may span at most {max} days; showing the last {days} days.",
     "bad_preset": "The range must be 7, 30 or 90 days; showing the last {days} days.",
+    "bad_group": "The group in the address is not a group number; showing the default group.",
     "future": (
         "The range {start} to {end} has not begun yet, so it has no figures; showing the last {days} days."
     ),

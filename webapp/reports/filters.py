@@ -1,10 +1,12 @@
 """The filter bar of every report: date range and study group, parsed from the URL.
 
 The state lives in the query string (`range`, `from`, `to`, `group`), so a view
-can be bookmarked, shared and saved. Bad dates never fail a page: they give a
-message and the default range; a range in the future is refused the same way, and one
-that ends in the future is cut short at the latest day begun, with a message.
-A group outside the user's groups is a 404.
+can be bookmarked, shared and saved. Bad input never fails a page: dates that
+are not YYYY-MM-DD in ASCII digits, or outside FIRST_DAY..LAST_DAY (pages and
+charts step days back and forth from them), and a group that is not a number,
+give a message and the default range or group; a range in the future is refused the
+same way, and one that ends in the future is cut short at the latest day begun, with
+a message. A group outside the user's groups is a 404.
 Preset ranges end on the last complete day (`webapp.services.analytics.asof`): the
 rollups of a later day hold only part of it, and charts draw such days as partial.
 
@@ -18,6 +20,7 @@ or none ("all": the platform-wide rollups). The filter carries the request's Sco
 (webapp.reports.scope), worked out once here.
 """
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
@@ -35,6 +38,10 @@ from webapp.reports.scope import Scope
 PRESETS = (7, 30, 90)
 DEFAULT_PRESET = 30
 MAX_DAYS = 366
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2099, 12, 31)
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_GROUP_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -105,8 +112,10 @@ class ReportFilter:
 
 
 def _parse_day(text: str | None) -> date | None:
+    if not text or not _ISO_DAY.fullmatch(text):
+        return None
     try:
-        return date.fromisoformat(text) if text else None
+        return date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -119,6 +128,8 @@ def _custom_range(
     shown = {"days": DEFAULT_PRESET}
     if start is None or end is None:
         errors.append(RANGE["bad_dates"].format(**shown))
+    elif not (start >= FIRST_DAY and end <= LAST_DAY):
+        errors.append(RANGE["out_of_window"].format(first=FIRST_DAY, last=LAST_DAY, **shown))
     elif start > end:
         errors.append(RANGE["reversed"].format(**shown))
     elif (end - start).days + 1 > MAX_DAYS:
@@ -149,10 +160,7 @@ def parse_range(
         if custom:
             return *custom, None, errors
     elif args.get("range"):
-        try:
-            preset = int(args["range"])
-        except ValueError:
-            preset = None
+        preset = int(args["range"]) if args["range"] in {str(p) for p in PRESETS} else None
         if preset in PRESETS:
             return today - timedelta(days=preset - 1), today, preset, errors
         errors.append(RANGE["bad_preset"].format(days=DEFAULT_PRESET))
@@ -177,8 +185,11 @@ def parse_filter(
     choices = _group_choices(session, visible)
     raw = args.get("group", "").strip()
     group_id: int | None = None
+    if raw and raw != "all" and not _GROUP_ID.fullmatch(raw):
+        errors.append(RANGE["bad_group"])
+        raw = ""
     if raw and raw != "all":
-        if not raw.isdigit() or int(raw) not in {gid for gid, _ in choices}:
+        if int(raw) not in {gid for gid, _ in choices}:
             abort(404)
         group_id = int(raw)
     elif raw == "all" and visible is not None:

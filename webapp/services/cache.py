@@ -12,6 +12,11 @@ Every key embeds the current *generation*, a number kept in the cache itself.
 sets a new generation, so every earlier entry becomes unreachable at once and
 simply expires; with Redis (``CACHE_REDIS_URL``) all app servers see the bump.
 
+If the cache server is down or hung, every operation gives up after
+``REDIS_TIMEOUT_SECONDS`` and a breaker (webapp.services.breaker) skips the
+cache for ``REDIS_RETRY_SECONDS``: pages are computed at their uncached speed,
+with one log line saying why.
+
 ``params`` must hold everything the result depends on, including the caller's
 scope (for a teacher, their group ids): the cache knows nothing of users.
 Values must be picklable plain data (rows, dicts, chart specs), never ORM objects.
@@ -19,18 +24,17 @@ Values must be picklable plain data (rows, dicts, chart specs), never ORM object
 
 import hashlib
 import json
-import logging
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from flask import current_app
 from redis.exceptions import RedisError
 
 from webapp.extensions import cache
+from webapp.services.breaker import Breaker
 
 T = TypeVar("T")
-
-log = logging.getLogger(__name__)
 
 GENERATION_KEY = "reports:generation"
 DEFAULT_TIMEOUT = 300
@@ -75,10 +79,24 @@ def cached(
     return value
 
 
+def breaker() -> Breaker:
+    """Return this app's breaker of the report cache."""
+    breakers = current_app.extensions.setdefault("breakers", {})
+    if "cache" not in breakers:
+        cooldown = current_app.config.get("REDIS_RETRY_SECONDS", 30.0)
+        breakers["cache"] = Breaker("report cache", cooldown)
+    return breakers["cache"]
+
+
 def _safe(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run one cache operation; a broken cache server degrades to no caching, not to errors."""
-    try:
-        return operation(*args, **kwargs)
-    except (OSError, RedisError) as exc:
-        log.warning("report cache unavailable: %s", type(exc).__name__)
+    """Run one cache operation; a broken cache server degrades to no caching, not to errors or waits."""
+    guard = breaker()
+    if not guard.allows():
         return None
+    try:
+        result = operation(*args, **kwargs)
+    except (OSError, RedisError) as exc:
+        guard.failed(exc)
+        return None
+    guard.succeeded()
+    return result

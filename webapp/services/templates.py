@@ -1,24 +1,33 @@
-"""Notification templates: checked and rendered only in Jinja's immutable sandbox.
+"""Notification templates: checked and rendered only in a bounded Jinja sandbox.
 
 Operators write templates; a template may use only the variables in
-ALLOWED_VARIABLES (plain strings and numbers), no attribute or item access to
-private names, and a few harmless filters. Saving refuses anything else with a
-line number, and rendering runs in ImmutableSandboxedEnvironment with no
-globals, so `{{ ''.__class__.__mro__ }}` or `{{ cycler.__init__.__globals__ }}`
-never reach Python objects.
+ALLOWED_VARIABLES (plain strings and numbers), no attribute or item access,
+no loops, and a few harmless filters. Saving refuses anything else with a line
+number, and rendering runs in `template_sandbox.BoundedSandbox` (Jinja's
+immutable sandbox with no globals), so `{{ ''.__class__.__mro__ }}` never
+reaches Python objects and `{{ '%1500000000s' % name }}` never reaches memory.
+
+Every render path (`render`, `preview`, and the trial render of `check_template`)
+goes through the same sandbox and caps: values at MAX_OUTPUT_LENGTH characters,
+the whole output too (counted while it is produced). `check_template` renders
+each template once with the longest names and largest numbers a learner can
+have, so what is saved always renders within the caps. `template_warnings`
+points out what renders but is probably a mistake (`Hi {name}`).
 """
 
-import operator
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.exceptions import SecurityError, TemplateError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.lexer import TOKEN_DATA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import Badge, GroupMember, StudyGroup, User, UserBadge, UserPoints, UserStreak
+from webapp.services.template_sandbox import MAX_VALUE_LENGTH, BoundedSandbox, source_problems
 
 # name -> what it holds (shown to operators beside the editor).
 ALLOWED_VARIABLES: dict[str, str] = {
@@ -52,9 +61,22 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "group_name": "Grade 7 Science",
     "app_url": "https://learn.example.org",
 }
+# The longest names and largest numbers a learner's context can hold (column lengths, big counts).
+LONGEST_CONTEXT: dict[str, Any] = {
+    **dict.fromkeys(("name", "learner_name", "first_name", "badge", "badge_name"), "W" * 120),
+    **dict.fromkeys(("group", "group_name"), "W" * 200),
+    **dict.fromkeys(("streak_days", "days", "longest_streak"), 99999),
+    "points": 999_999_999,
+    "app_url": "https://" + "w" * 190 + ".org",
+}
 MAX_TEMPLATE_LENGTH = 10_000
-MAX_OUTPUT_LENGTH = 20_000
+MAX_OUTPUT_LENGTH = MAX_VALUE_LENGTH
 DEFAULT_APP_URL = "https://learn.example.org"
+REFUSED_WHAT = "loops, imports, includes, macros and blocks that capture text"
+REFUSED_NODES = (
+    nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends, nodes.Macro, nodes.CallBlock,
+    nodes.For, nodes.FilterBlock, nodes.AssignBlock,
+)  # fmt: skip
 
 
 class TemplateProblem(ValueError):
@@ -65,26 +87,8 @@ class TemplateProblem(ValueError):
         self.errors = errors
 
 
-class _Sandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox with no globals, and bounded string/number growth."""
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
-        if op == "**":
-            raise SecurityError("powers are not allowed in templates")
-        for seq, times in ((left, right), (right, left)):
-            too_long = isinstance(seq, str | list | tuple) and isinstance(times, int)
-            if too_long and len(seq) * max(times, 0) > MAX_OUTPUT_LENGTH:
-                raise SecurityError("the result is too long")
-        if isinstance(left, int) and isinstance(right, int) and abs(left * 1.0 * right) > 1e15:
-            raise SecurityError("the number is too large")
-        return operator.mul(left, right)
-
-
-def _environment(autoescape: bool = False) -> _Sandbox:
-    env = _Sandbox(undefined=StrictUndefined, autoescape=autoescape)
-    env.globals.clear()
+def _environment(autoescape: bool = False) -> BoundedSandbox:
+    env = BoundedSandbox(autoescape=autoescape)
     env.filters = {k: v for k, v in env.filters.items() if k in ALLOWED_FILTERS}
     env.tests = {
         k: v for k, v in env.tests.items() if k in {"defined", "undefined", "none", "number", "string"}
@@ -93,18 +97,29 @@ def _environment(autoescape: bool = False) -> _Sandbox:
 
 
 _ENV = _environment()
+_ESCAPING_ENV = _environment(autoescape=True)
 
 
 def check_template(source: str | None, label: str = "body") -> list[str]:
-    """Return the problems of a template (empty when it may be saved)."""
+    """Return the problems of a template (empty when it may be saved): syntax, rules, and the caps."""
     if not source:
         return []
     if len(source) > MAX_TEMPLATE_LENGTH:
         return [f"{label}: longer than {MAX_TEMPLATE_LENGTH} characters"]
     try:
-        tree = _ENV.parse(source)
+        scanned = source_problems(_ENV, source)
+        tree = None if scanned else _ENV.parse(source)
     except TemplateSyntaxError as exc:
         return [f"{label}, line {exc.lineno}: syntax error: {exc.message}"]
+    if tree is None:
+        return [f"{label}, line {line}: {problem}" for line, problem in scanned]
+    problems = _tree_problems(tree, label)
+    if not problems:
+        problems = [f"{label}: {p}" for p in _trial_problems(source)]
+    return list(dict.fromkeys(problems))
+
+
+def _tree_problems(tree: nodes.Template, label: str) -> list[str]:
     problems: list[str] = []
     assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
     for node in tree.find_all(
@@ -113,10 +128,20 @@ def check_template(source: str | None, label: str = "body") -> list[str]:
         problem = _node_problem(node, assigned)
         if problem:
             problems.append(f"{label}, line {node.lineno}: {problem}")
-    refused = (nodes.Import, nodes.FromImport, nodes.Include, nodes.Extends, nodes.Macro, nodes.For)
-    for node in tree.find_all(refused):
-        problems.append(f"{label}, line {node.lineno}: loops, imports, includes and macros are not allowed")
-    return list(dict.fromkeys(problems))
+    for node in tree.find_all(REFUSED_NODES):
+        problems.append(f"{label}, line {node.lineno}: {REFUSED_WHAT} are not allowed")
+    return problems
+
+
+def _trial_problems(source: str) -> list[str]:
+    """Render once with sample data and once with the longest values: what fails would fail for real."""
+    problems = []
+    for context in (SAMPLE_CONTEXT, LONGEST_CONTEXT):
+        try:
+            _render_checked(source, context, _ENV)
+        except TemplateProblem as exc:
+            problems += exc.errors
+    return problems
 
 
 def _node_problem(node: nodes.Node, assigned: set[str]) -> str | None:
@@ -143,13 +168,33 @@ def render(source: str | None, context: dict[str, Any], *, autoescape: bool = Fa
     problems = check_template(source)
     if problems:
         raise TemplateProblem(problems)
+    return _render_checked(source, context, _ESCAPING_ENV if autoescape else _ENV)
+
+
+def _render_checked(source: str, context: dict[str, Any], env: BoundedSandbox) -> str:
+    """Render within the caps: every value, and the output as it is produced."""
     values = {k: context.get(k, SAMPLE_CONTEXT[k]) for k in ALLOWED_VARIABLES}
-    env = _environment(autoescape) if autoescape else _ENV
+    parts: list[str] = []
+    size = 0
     try:
-        output = env.from_string(source).render(values)
-    except (TemplateError, ArithmeticError, TypeError, ValueError, OverflowError) as exc:
+        for part in _compiled(source, env.autoescape).generate(values):
+            size += len(part)
+            if size > MAX_OUTPUT_LENGTH:
+                break
+            parts.append(part)
+    except SecurityError as exc:
+        raise TemplateProblem([f"refused while rendering: {exc}"]) from exc
+    except (TemplateError, ArithmeticError, TypeError, ValueError, OverflowError, RecursionError) as exc:
         raise TemplateProblem([f"rendering failed: {exc.__class__.__name__}: {exc}"]) from exc
-    return output[:MAX_OUTPUT_LENGTH]
+    if size > MAX_OUTPUT_LENGTH:
+        raise TemplateProblem([f"the message would be longer than {MAX_OUTPUT_LENGTH:,} characters"])
+    return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str, autoescape: bool) -> Template:
+    """The compiled template (checking and previewing render the same text several times)."""
+    return (_ESCAPING_ENV if autoescape else _ENV).from_string(source)
 
 
 def learner_context(session: Session, learner: User, app_url: str = DEFAULT_APP_URL) -> dict[str, Any]:
@@ -188,21 +233,48 @@ def learner_context(session: Session, learner: User, app_url: str = DEFAULT_APP_
     }
 
 
+SINGLE_BRACES = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
+
+
+def template_warnings(source: str | None, label: str = "body") -> list[str]:
+    """Return what renders but is probably a mistake: `{name}` in single braces is sent as written."""
+    if not source:
+        return []
+    warnings = []
+    try:
+        for lineno, token, value in _ENV.lexer.tokeniter(source, None):
+            if token != TOKEN_DATA:
+                continue
+            for match in SINGLE_BRACES.finditer(value):
+                line = lineno + value.count("\n", 0, match.start())
+                name = match.group(1)
+                hint = f"{{{{ {name} }}}}" if name in ALLOWED_VARIABLES else "{{ name }}"
+                warnings.append(
+                    f"{label}, line {line}: “{match.group(0)}” is sent as written; "
+                    f"placeholders take double braces: {hint}"
+                )
+    except TemplateSyntaxError:
+        return []  # check_template reports it
+    return warnings
+
+
 @dataclass(frozen=True)
 class Preview:
-    """A rendered subject and body, or the problems that stopped them."""
+    """A rendered subject and body, or the problems that stopped them; warnings either way."""
 
     subject: str
     body: str
     errors: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def preview(subject: str | None, body: str | None, context: dict[str, Any]) -> Preview:
     """Render subject and body for a preview, collecting problems instead of raising."""
+    warnings = template_warnings(subject, "subject") + template_warnings(body, "body")
     errors = check_template(subject, "subject") + check_template(body, "body")
     if errors:
-        return Preview("", "", errors)
+        return Preview("", "", errors, warnings)
     try:
-        return Preview(render(subject, context), render(body, context), [])
+        return Preview(render(subject, context), render(body, context), [], warnings)
     except TemplateProblem as exc:
-        return Preview("", "", exc.errors)
+        return Preview("", "", exc.errors, warnings)

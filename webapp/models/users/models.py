@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
@@ -86,6 +86,11 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
 
     def __str__(self) -> str:
         return f"{self.display_name} <{self.email}>" if self.email else self.display_name
+
+
+# One account per address, whatever its case: "ADMIN@x" must not shadow "admin@x" at login.
+# Lookups use the same rule (webapp.auth.accounts.find_user).
+Index("uq_users_email_lower", func.lower(User.email), unique=True)
 
 
 class UserProfile(TimestampMixin, Base):

@@ -1,9 +1,9 @@
 """Schemas of users and learner profiles (the password hash is never exported)."""
 
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import SecretStr, field_validator, model_validator
+from pydantic import SecretStr, StringConstraints, field_validator, model_validator
 
 from webapp.models.core.enums import AgeBand, Role
 from webapp.models.core.schemas import (
@@ -12,6 +12,7 @@ from webapp.models.core.schemas import (
     GradeLevel,
     IngestItem,
     Locale,
+    PosInt,
     ReadSchema,
     RowId,
     Schema,
@@ -113,3 +114,25 @@ class LearnerUpsertItem(IngestItem):
     grade: GradeLevel | None = None
     school: text(200) | None = None
     active: bool = True
+
+
+class LoginFailureFields(Schema):
+    scope: Literal["account", "address", "pair"]
+    key_digest: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    failures: PosInt = 1
+    first_failed_at: UTCDatetime
+    last_failed_at: UTCDatetime
+
+    @model_validator(mode="after")
+    def _failed_in_order(self):
+        if self.last_failed_at < self.first_failed_at:
+            raise ValueError("the last failure cannot come before the first")
+        return self
+
+
+class LoginFailureCreate(LoginFailureFields, WriteSchema):
+    pass
+
+
+class LoginFailureRead(LoginFailureFields, ReadSchema):
+    id: RowId

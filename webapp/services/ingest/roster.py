@@ -4,8 +4,9 @@ and teachers' assignments, which may name learners and groups created earlier in
 Set-based, so that a 10,000-row roster file takes a few statements per kind: read what is
 stored, insert what is new (ON CONFLICT DO NOTHING: a racing writer wins, and its row is
 then compared), update what changed. An item equal to what is stored is a duplicate.
-Emails are compared lower-cased: one email, one account. Teachers are staff accounts made
-by an admin here; an assignment names one by email and is refused when there is none.
+Emails are compared and stored by `webapp.auth.accounts.email_key`: one email, one
+account. Teachers are staff accounts made by an admin here; an assignment names one by
+email and is refused when there is none.
 An id sent twice in one batch: the later item is the one that counts (the earlier is
 reported as superseded).
 """
@@ -17,6 +18,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import bindparam, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from webapp.auth.accounts import email_key
 from webapp.models import GroupMember, LearnerDay, StudyGroup, User, UserProfile
 from webapp.models.core.enums import GroupRole, Role
 from webapp.models.core.schemas import IngestItem
@@ -43,7 +45,7 @@ def _chunks(values: list) -> Iterable[list]:
 def email_owners(session: Session, emails: Iterable[str]) -> dict[str, tuple[int, str | None]]:
     """Return {lower-cased email: (user id, external id)} of the accounts holding these emails."""
     found: dict[str, tuple[int, str | None]] = {}
-    for part in _chunks(sorted({e.lower() for e in emails if e})):
+    for part in _chunks(sorted({email_key(e) for e in emails if e})):
         query = select(func.lower(User.email), User.id, User.external_id).where(
             func.lower(User.email).in_(part)
         )
@@ -114,18 +116,19 @@ class RosterWriter:
         owners = email_owners(self.batch.session, (item.email for _, item in items if item.email))
         kept = []
         for index, item in items:
-            owner = owners.get(item.email.lower()) if item.email else None
+            owner = owners.get(email_key(item.email)) if item.email else None
             if owner is not None and owner[1] != item.id:
                 self.batch.reject(index, item, "email", "another account has this email")
                 continue
             if item.email:
-                owners[item.email.lower()] = (0, item.id)
+                owners[email_key(item.email)] = (0, item.id)
             kept.append((index, item))
         return kept
 
     @staticmethod
     def _values(item: IngestItem) -> dict:
-        return {"display_name": item.name, "email": item.email, "timezone": item.timezone,
+        email = email_key(item.email) if item.email else None  # stored as compared (webapp.auth.accounts)
+        return {"display_name": item.name, "email": email, "timezone": item.timezone,
                 "locale": item.locale, "is_active": item.active}  # fmt: skip
 
     def _insert_learners(self, new: Items) -> dict[str, int]:
@@ -233,9 +236,9 @@ class RosterWriter:
     def teachers(self) -> None:
         """Teachers' assignments to groups: the teacher is a staff account, named by email."""
         items = _last_of_each(self.batch, self.by_type.get("teacher_assignment", []),
-                              lambda i: (i.teacher_email.lower(), i.group))  # fmt: skip
+                              lambda i: (email_key(i.teacher_email), i.group))  # fmt: skip
         groups = refs.groups(self.batch.session, {i.group for _, i in items})
-        wanted_emails = sorted({i.teacher_email.lower() for _, i in items})
+        wanted_emails = sorted({email_key(i.teacher_email) for _, i in items})
         teachers = {}
         for part in _chunks(wanted_emails):
             query = select(func.lower(User.email), User.id, User.timezone).where(
@@ -244,7 +247,7 @@ class RosterWriter:
             teachers.update({email: (uid, tz) for email, uid, tz in self.batch.session.execute(query)})
         wanted = []
         for index, item in items:
-            teacher, group_id = teachers.get(item.teacher_email.lower()), groups.get(item.group)
+            teacher, group_id = teachers.get(email_key(item.teacher_email)), groups.get(item.group)
             if teacher is None:
                 self.batch.reject(
                     index,
