@@ -127,7 +127,7 @@ def _responses(op: Operation, refs: dict) -> dict:
     if op.path_params is not None:
         responses["404"] = _problem(op.not_found, refs)
     if op.query is not None:
-        responses["422"] = _problem("A query parameter is not valid (`errors`: `/per_page`...).", refs)
+        responses["422"] = _problem("A query parameter is not valid; `errors` names it (`/per_page`).", refs)
     if op.body is not None:
         responses["400"] = _problem("The body is not valid JSON.", refs)
         responses["413"] = _problem("The body is too large.", refs)
