@@ -69,3 +69,17 @@ def test_operators_and_teachers_may_not_touch_api_clients(app, session):
         assert client.get(PAGE).status_code == 403
         assert _create(client).status_code in (400, 403)
     assert session.scalar(select(ApiClient.id)) is None
+
+
+def test_the_form_offers_every_scope_and_refuses_others(app, session):
+    client, _ = staff_client(app, session, "admin")
+    page = client.get(PAGE).get_data(as_text=True)
+    for scope in ("activity:write", "roster:write", "notifications:read", "notifications:write"):
+        assert f'value="{scope}"' in page
+    refused = _create(client, scopes=["notifications:read", "notifications:delete"]).get_data(as_text=True)
+    assert "not a valid choice" in refused
+    assert session.scalar(select(ApiClient.id)) is None
+    secret = TOKEN.search(_create(client, scopes=["notifications:read"]).get_data(as_text=True)).group(1)
+    assert session.scalars(select(ApiClient.scopes)).one() == ["notifications:read"]
+    me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).get_json()
+    assert me["scopes"] == ["notifications:read"]

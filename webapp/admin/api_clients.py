@@ -25,6 +25,8 @@ from webapp.services.ingest.clients import ClientError, create_client, revoke, r
 SCOPE_HELP = {
     ApiScope.ACTIVITY_WRITE: "send learner activity (sessions, events, quizzes, logins, points, progress)",
     ApiScope.ROSTER_WRITE: "send learners, study groups, memberships and teachers' assignments",
+    ApiScope.NOTIFICATIONS_READ: "read learners' in-app notifications",
+    ApiScope.NOTIFICATIONS_WRITE: "mark learners' in-app notifications read",
 }
 
 

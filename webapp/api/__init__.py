@@ -1,6 +1,7 @@
-"""/api/v1: the door the platform's apps and school systems use to send activity and rosters.
+"""/api/v1: the door the platform's apps and school systems use to send activity and rosters,
+and the learner apps use to read learners' in-app notifications.
 
-One module per resource (`activity`, `roster`, `me`); each endpoint is a Pydantic schema
+One module per resource (`activity`, `roster`, `me`, `notifications`); each endpoint is a Pydantic schema
 in, one service call, a Pydantic response out, declared with `spec.operation`, which also
 puts it in the OpenAPI document (`/api/v1/openapi.json`, browsable at `/api/v1/docs`).
 What every endpoint shares lives in one place: `guard` (token, scope, address, rate limit,
@@ -13,7 +14,7 @@ from webapp.extensions import csrf
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from webapp.api import activity, docs, errors, me, roster  # noqa: E402, F401  (declare everything on bp)
+from webapp.api import activity, docs, errors, me, notifications, roster  # noqa: E402, F401  (declare everything on bp)
 
 
 def init_api(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from flask import g, request
 
-from webapp.api.responses import batch_response
+from webapp.api.responses import json_response
 from webapp.api.spec import operation
 from webapp.extensions import db
 from webapp.models.core.enums import ApiScope
@@ -28,4 +28,4 @@ def post_activity():
     """
     result = ingest_activity(db.session, g.api_client, request.get_data(cache=False), request.remote_addr)
     db.session.commit()
-    return batch_response(result)
+    return json_response(result)

@@ -1,8 +1,9 @@
 """Errors of the API as problem details (RFC 9457): JSON a client can act on, never an HTML page.
 
 401 (no or bad token) says how to authenticate; 403 names the scope or address refused;
-413, 415 and 422 say what is wrong with the body (422 lists the fields); 429 says when to
-come back (Retry-After). Anything unexpected is logged and answered 500 without details.
+404 says that what the path names does not exist; 413, 415 and 422 say what is wrong with the
+body or the query (422 lists the fields); 429 says when to come back (Retry-After).
+Anything unexpected is logged and answered 500 without details.
 """
 
 from flask import current_app, request

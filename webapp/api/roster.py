@@ -2,7 +2,7 @@
 
 from flask import g, request
 
-from webapp.api.responses import batch_response
+from webapp.api.responses import json_response
 from webapp.api.spec import operation
 from webapp.extensions import db
 from webapp.models.core.enums import ApiScope
@@ -23,4 +23,4 @@ def post_roster():
     """
     result = ingest_roster(db.session, g.api_client, request.get_data(cache=False), request.remote_addr)
     db.session.commit()
-    return batch_response(result)
+    return json_response(result)

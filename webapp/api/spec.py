@@ -1,8 +1,9 @@
 """Declaring endpoints, and the OpenAPI 3.1 document generated from those declarations.
 
 `operation()` registers a view on the blueprint behind the guard and records what it takes
-and returns; `document()` turns the records and the Pydantic models' JSON schemas (draft
-2020-12, the dialect of OpenAPI 3.1) into the document served at /api/v1/openapi.json.
+(a body, path and query parameters: see `params`) and returns; `document()` turns the records
+and the Pydantic models' JSON schemas (draft 2020-12, the dialect of OpenAPI 3.1) into the
+document served at /api/v1/openapi.json.
 Nothing of it is written by hand: a new endpoint appears in the document by being declared.
 """
 
@@ -17,12 +18,14 @@ from pydantic.json_schema import models_json_schema
 
 from webapp.api import bp
 from webapp.api.guard import guarded
+from webapp.api.params import bind, describe, flask_rule
 from webapp.models.ingest.schemas import Problem
 
 PREFIX = "/api/v1"
 PROBLEM = "application/problem+json"
 DESCRIPTION = """\
-The door the ShikshaDisha learner apps and school systems use to send learner activity and rosters.
+The door the ShikshaDisha learner apps and school systems use to send learner activity and rosters,
+and the learner apps use to read learners' in-app notifications.
 
 **Authentication**: every endpoint takes an API client's token, `Authorization: Bearer <token>`.
 Admins create clients (with scopes, an optional IP allow-list and a rate limit) in the admin.
@@ -49,6 +52,9 @@ class Operation:
     response: type[BaseModel]
     body: type[BaseModel] | None
     scope: str | None
+    path_params: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None
+    not_found: str = "Nothing is at this path."
 
 
 OPERATIONS: list[Operation] = []
@@ -62,18 +68,26 @@ def operation(
     response: type[BaseModel],
     body: type[BaseModel] | None = None,
     scope: str | None = None,
+    path_params: type[BaseModel] | None = None,
+    query: type[BaseModel] | None = None,
+    not_found: str | None = None,
 ) -> Callable:
-    """Declare an endpoint: route it behind the guard and describe it in the OpenAPI document."""
+    """Declare an endpoint: route it behind the guard and describe it in the OpenAPI document.
+
+    `path_params` and `query` are models of the `{placeholders}` of the path and of the query
+    string; the view is called with them checked, as `path=` and `query=`.
+    """
 
     def declare(view: Callable) -> Callable:
         doc = inspect.getdoc(view) or ""
         summary, _, description = doc.partition("\n")
-        OPERATIONS.append(
-            Operation(
-                method.upper(), path, view.__name__, summary, description.strip(), tag, response, body, scope
-            )
-        )
-        bp.add_url_rule(path, view.__name__, guarded(scope, body is not None)(view), methods=[method.upper()])
+        missing = not_found or Operation.not_found
+        OPERATIONS.append(Operation(method.upper(), path, view.__name__, summary, description.strip(), tag,
+                                    response, body, scope, path_params, query, missing))  # fmt: skip
+        run = guarded(scope, body is not None)(bind(view, path_params, query))
+        # Merged slashes would redirect: an id that holds "//" must reach the view as sent.
+        rule = flask_rule(path, path_params)
+        bp.add_url_rule(rule, view.__name__, run, methods=[method.upper()], merge_slashes=False)
         return view
 
     return declare
@@ -110,6 +124,10 @@ def _responses(op: Operation, refs: dict) -> dict:
         "403": _problem("The client lacks the scope, or may not call from this address.", refs),
         "429": _problem("Over the client's rate limit.", refs, RETRY_AFTER),
     }
+    if op.path_params is not None:
+        responses["404"] = _problem(op.not_found, refs)
+    if op.query is not None:
+        responses["422"] = _problem("A query parameter is not valid; `errors` names it (`/per_page`).", refs)
     if op.body is not None:
         responses["400"] = _problem("The body is not valid JSON.", refs)
         responses["413"] = _problem("The body is too large.", refs)
@@ -127,6 +145,13 @@ def _describe(op: Operation, refs: dict) -> dict:
         "security": [{"bearerAuth": [op.scope] if op.scope else []}],
         "responses": _responses(op, refs),
     }
+    parameters = []
+    if op.path_params is not None:
+        parameters += describe(op.path_params, "path")
+    if op.query is not None:
+        parameters += describe(op.query, "query")
+    if parameters:
+        described["parameters"] = parameters
     if op.body is not None:
         schema = refs[(op.body, "validation")]
         described["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
@@ -145,7 +170,7 @@ def document() -> dict:
     security = {"bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API client's token."}}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "ShikshaDisha ingest API", "version": "1", "description": DESCRIPTION},
+        "info": {"title": "ShikshaDisha API", "version": "1", "description": DESCRIPTION},
         "tags": sorted(({"name": tag} for tag in {op.tag for op in OPERATIONS}), key=lambda t: t["name"]),
         "paths": paths,
         "components": {"schemas": defs.get("$defs", {}), "securitySchemes": security},

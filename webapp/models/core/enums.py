@@ -216,6 +216,8 @@ class ApiScope(StrEnum):
 
     ACTIVITY_WRITE = "activity:write"
     ROSTER_WRITE = "roster:write"
+    NOTIFICATIONS_READ = "notifications:read"
+    NOTIFICATIONS_WRITE = "notifications:write"
 
 
 class AuditAction(StrEnum):

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, Field, model_validator
 
 from webapp.models.core.enums import Channel, NotificationCategory, NotificationStatus
 from webapp.models.core.schemas import (
+    ExternalId,
     Hour,
     Locale,
     NonNegInt,
@@ -23,6 +24,9 @@ from webapp.models.core.schemas import (
 )
 
 _jinja = SandboxedEnvironment()
+MAX_PER_PAGE = 100  # messages a page of an inbox, at most
+MAX_PAGE = 1_000_000  # keeps the offset of any page within what a database can take
+MAX_BIG_ID = 2**63 - 1  # PostgreSQL's BIGINT: a larger id is nobody's, not a database error
 
 
 def _jinja_syntax(value: str | None) -> str | None:
@@ -162,3 +166,32 @@ class InboxPageRead(Schema):
     pages: NonNegInt
     total: NonNegInt
     unread: NonNegInt
+
+
+class ReadAllResult(Schema):
+    """What marking every message of an inbox read changed."""
+
+    marked: NonNegInt = Field(description="How many unread messages were marked read (0 when none were).")
+
+
+# Parameters of the inbox endpoints (paths and queries of /api/v1) ---------------------------
+
+
+class LearnerPath(Schema):
+    """A learner named in the path."""
+
+    learner: ExternalId = Field(description="The learner's id on the platform: the `id` the roster sent.")
+
+
+class NotificationPath(LearnerPath):
+    """One of a learner's notifications named in the path."""
+
+    id: Annotated[RowId, Field(le=MAX_BIG_ID, description="The notification's `id`, as listed.")]
+
+
+class InboxQuery(Schema):
+    """Which page of an inbox, and whether only its unread messages."""
+
+    page: int = Field(1, ge=1, le=MAX_PAGE, description="The page, from 1.")
+    per_page: int = Field(20, ge=1, le=MAX_PER_PAGE, description="Messages a page.")
+    unread: bool = Field(False, description="Only the messages not yet read.")
