@@ -67,12 +67,13 @@ def relocalise_command(learner: str) -> None:
     """
     from sqlalchemy import func, or_, select
 
+    from webapp.auth.accounts import email_key
     from webapp.models import User
     from webapp.models.core.enums import Role
     from webapp.services.relocalise import relocalise
 
     query = select(User.id, User.timezone).where(
-        User.role == Role.LEARNER, or_(User.external_id == learner, func.lower(User.email) == learner.lower())
+        User.role == Role.LEARNER, or_(User.external_id == learner, func.lower(User.email) == email_key(learner))
     )
     found = db.session.execute(query).first()
     if found is None:
