@@ -73,7 +73,8 @@ def relocalise_command(learner: str) -> None:
     from webapp.services.relocalise import relocalise
 
     query = select(User.id, User.timezone).where(
-        User.role == Role.LEARNER, or_(User.external_id == learner, func.lower(User.email) == email_key(learner))
+        User.role == Role.LEARNER,
+        or_(User.external_id == learner, func.lower(User.email) == email_key(learner)),
     )
     found = db.session.execute(query).first()
     if found is None:
