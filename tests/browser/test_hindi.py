@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser.conftest import new_page
-from tests.browser.support import CHARTS_DRAWN, log_in
+from tests.browser.support import CHARTS_DRAWN, log_in, open_report
 
 pytestmark = pytest.mark.browser
 DEVANAGARI = re.compile(r"[\u0900-\u097F]")
@@ -61,4 +61,21 @@ def test_the_language_switch_is_kept_across_sessions(live_server, browser, artif
     finally:
         page.click(".language-switch button[value=en]")  # leave the shared account in English
         page.wait_for_function("document.documentElement.lang === 'en'")
+        page.context.close()
+
+
+@pytest.mark.parametrize("name", ["attention", "leaderboard", "at-risk", "learner", "saved views"])
+def test_every_other_page_in_hindi(live_server, browser, artifacts, name):
+    """The other pages a teacher reads, in Hindi, drawn without an error (screenshots kept)."""
+    page = new_page(browser, locale="hi-IN")
+    try:
+        log_in(page, live_server.url, live_server.teacher_email)
+        open_report(page, live_server, name)
+        assert page.locator("html").get_attribute("lang") == "hi"
+        heading = page.locator("h1").inner_text()
+        assert DEVANAGARI.search(heading) or name == "learner", heading  # a learner's page: their name
+        assert DEVANAGARI.search(page.locator("main").inner_text())
+        page.screenshot(path=str(artifacts / f"{name.replace(' ', '-')}-hi.png"), full_page=True)
+        assert page.errors == []
+    finally:
         page.context.close()
