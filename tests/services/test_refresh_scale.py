@@ -97,17 +97,63 @@ def test_medians_of_the_hand_made_dataset_equal_the_raw_rows(session):
 
 def test_refresh_analyzes_what_it_rewrote_on_postgresql(session):
     user = f.make_learner(session, timezone="UTC")
-    _sessions(session, user, [5, 6])
+    for k in range(20):
+        _sessions(session, user, [5, 6], DAY + timedelta(days=k))
     session.commit()
+    today = DAY + timedelta(days=21)
     with Statements() as sql:
-        stats = refresh(db.engine, DAY, DAY, today=DAY + timedelta(days=2))
+        stats = refresh(db.engine, DAY, DAY + timedelta(days=19), today=today)
     analyzed = [s for s in sql if s.upper().startswith("ANALYZE")]
-    if db.engine.dialect.name == "postgresql":
-        assert stats.analyzed == CHUNK_TABLES + EVALUATION_TABLES
-        assert analyzed == [f"ANALYZE {', '.join(CHUNK_TABLES + EVALUATION_TABLES)}"]
-        # A run with nothing new to evaluate analyzes the rollups it rewrote, not the evaluations.
-        again = refresh(db.engine, days=[DAY], today=DAY + timedelta(days=2))
-        assert again.analyzed == CHUNK_TABLES
-    else:
+    if db.engine.dialect.name != "postgresql":
         assert stats.analyzed == ()
         assert analyzed == []
+        return
+    # A first run rewrote every day and evaluation: fresh statistics before any page reads them.
+    assert stats.analyzed == CHUNK_TABLES + EVALUATION_TABLES
+    assert analyzed == [f"ANALYZE {', '.join(CHUNK_TABLES + EVALUATION_TABLES)}"]
+    # One day of twenty, nothing new to evaluate: a few percent, left to autovacuum.
+    assert refresh(db.engine, days=[DAY + timedelta(days=19)], today=today).analyzed == ()
+    # A backfill of a quarter of the days (and the evaluations that read them).
+    backfill = refresh(db.engine, DAY, DAY + timedelta(days=4), today=today)
+    assert backfill.analyzed == CHUNK_TABLES + EVALUATION_TABLES
+
+
+def test_weekly_and_monthly_actives_equal_the_raw_rows_with_memberships_that_ended(session):
+    g1, g2 = f.make_group(session), f.make_group(session)
+    ana, bo, cy = (f.make_learner(session, timezone="UTC") for _ in range(3))
+    f.make_member(session, group=g1, user=ana, left_on=DAY + timedelta(days=12))  # left g1 mid-range
+    f.make_member(session, group=g1, user=bo)
+    f.make_member(session, group=g2, user=bo)  # in two groups
+    f.make_member(session, group=g2, user=f.make_teacher(session), role=GroupRole.TEACHER)
+    active = {
+        ana: [0, 1, 9, 10, 33, 40],
+        bo: [2, 8, 15, 16, 17, 45, 46],
+        cy: [5, 36],  # in no group: the platform only
+    }
+    for user, offsets in active.items():
+        for k in offsets:
+            _sessions(session, user, [10], DAY + timedelta(days=k))
+    session.commit()
+    last = DAY + timedelta(days=50)
+    refresh(db.engine, DAY, last, today=last + timedelta(days=2))  # two chunks of days
+    members = {
+        "all": dict.fromkeys(active),
+        group_scope(g1.id): {ana: DAY + timedelta(days=12), bo: None},
+        group_scope(g2.id): {bo: None},
+    }
+    days_of = {u: {DAY + timedelta(days=k) for k in offsets} for u, offsets in active.items()}
+
+    def expected(t: date, scope: str, window: int) -> int:
+        return sum(
+            1
+            for u, left in members[scope].items()
+            if (left is None or t < left) and any(t - timedelta(days=window) < a <= t for a in days_of[u])
+        )
+
+    rows = session.scalars(select(DailyMetric).where(DailyMetric.day.between(DAY, last)))
+    checked = 0
+    for m in rows:
+        assert (m.day, m.scope, m.weekly_active_learners) == (m.day, m.scope, expected(m.day, m.scope, 7))
+        assert (m.day, m.scope, m.monthly_active_learners) == (m.day, m.scope, expected(m.day, m.scope, 30))
+        checked += 1
+    assert checked == 51 * 3

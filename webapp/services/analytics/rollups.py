@@ -15,8 +15,11 @@ RISK_HISTORY_DAYS that has no evaluation yet. A refresh of an explicit range (a 
 also recomputes every evaluation that reads its days, and the cohorts from its first week,
 always as of the last complete day: a backfill never makes a newer figure older. Late data
 for a day already evaluated shows in the evaluations of the days after it. On PostgreSQL the
-refresh then ANALYZEs the tables it rewrote (pages plan their queries on the statistics, and
-autovacuum may take minutes to notice a rewrite); it then clears the report cache.
+refresh then ANALYZEs the tables it rewrote a tenth or more of (ANALYZE_SHARE of the days they
+hold: a full refresh, a backfill, a first run), since pages plan their queries on the statistics
+and autovacuum may take minutes to notice a rewrite; a day's refresh rewrites a few percent and
+leaves them to autovacuum (an ANALYZE of every rollup costs more than the day's refresh). It then
+clears the report cache.
 """
 
 import time
@@ -43,7 +46,9 @@ TRAILING_DAYS = 3
 RISK_HISTORY_DAYS = 90
 CHUNK_DAYS = 31
 UPSERT_BATCH = 500
-# What a chunk rewrites, and what the evaluations rewrite (ANALYZEd after a refresh that wrote them).
+# What a chunk rewrites, and what the evaluations rewrite (ANALYZEd after a refresh that rewrote
+# at least ANALYZE_SHARE of the days they hold).
+ANALYZE_SHARE = 0.1
 CHUNK_TABLES = (
     "learner_days", "daily_metrics", "hourly_metrics", "content_type_metrics", "points_reason_metrics",
 )  # fmt: skip
@@ -208,13 +213,24 @@ def refresh(
         stats.as_of = as_of
         if progress:
             progress(f"cohorts and at-risk flags as of {as_of}: {stats.evaluated_days} day(s) evaluated")
-        evaluated = EVALUATION_TABLES if stats.evaluated_days or rows else ()
-        stats.analyzed = analyze(conn, d, (CHUNK_TABLES if stats.chunks else ()) + evaluated)
+        stats.analyzed = analyze(conn, d, stale_tables(conn, d, stats.days, stats.evaluated_days))
     # Pages cache what they read; a refresh is what changes it (no app: no cache to clear).
     if has_app_context():
         invalidate_reports()
     stats.seconds = time.perf_counter() - began
     return stats
+
+
+def stale_tables(conn: Connection, d: Dialect, days: int, evaluated_days: int) -> tuple[str, ...]:
+    """The tables whose statistics a refresh of so many days (and evaluations) made stale: those
+    it rewrote at least ANALYZE_SHARE of the days of (none on SQLite)."""
+    if not d.pg:
+        return ()
+    held = conn.execute(text("SELECT COUNT(*) FROM daily_metrics WHERE scope = :s"), {"s": PLATFORM_SCOPE})
+    evaluations = conn.execute(text("SELECT COUNT(*) FROM risk_evaluations")).scalar() or 0
+    chunk = CHUNK_TABLES if days and days >= ANALYZE_SHARE * (held.scalar() or 0) else ()
+    evaluated = EVALUATION_TABLES if evaluated_days and evaluated_days >= ANALYZE_SHARE * evaluations else ()
+    return chunk + evaluated
 
 
 def analyze(conn: Connection, d: Dialect, tables: tuple[str, ...]) -> tuple[str, ...]:
