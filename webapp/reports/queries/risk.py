@@ -86,8 +86,12 @@ def flagged_on(session: Session, flt: ReportFilter, ctx: Context) -> dict:
 def rule_counts(session: Session, flt: ReportFilter, ctx: Context) -> list[Row]:
     """Rows (rule, learners flagged by it on any evaluated day of the range, in scope) for every rule."""
     f = LearnerRiskFlag
-    query = select(f.rule, func.count(func.distinct(f.user_id))).where(f.as_of.between(flt.start, flt.end))
-    found = dict(session.execute(_scoped(query, flt.scope).group_by(f.rule)).tuples().all())
+    # Each (rule, learner) once, then counted per rule: a hash of the pairs on PostgreSQL, read
+    # from the (as_of, rule, user_id) index, where count(DISTINCT) would sort every flag of the range.
+    pairs = _scoped(select(f.rule, f.user_id).where(f.as_of.between(flt.start, flt.end)), flt.scope)
+    pairs = pairs.distinct().subquery()
+    query = select(pairs.c.rule, func.count()).group_by(pairs.c.rule)
+    found = dict(session.execute(query).tuples().all())
     rules = list(RULES) + sorted(set(found) - set(RULES))
     return [(rule, int(found.get(rule, 0))) for rule in rules]
 
