@@ -157,3 +157,30 @@ def test_weekly_and_monthly_actives_equal_the_raw_rows_with_memberships_that_end
         assert (m.day, m.scope, m.monthly_active_learners) == (m.day, m.scope, expected(m.day, m.scope, 30))
         checked += 1
     assert checked == 51 * 3
+
+
+def test_mastery_on_many_days_equals_mastery_as_of_each_day(session):
+    from webapp.services.analytics.features import mastery_as_of, mastery_on_days
+    from webapp.services.analytics.sql import Dialect
+
+    skills = [f.make_skill(session) for _ in range(2)]
+    ana, bo = f.make_learner(session, timezone="UTC"), f.make_learner(session, timezone="UTC")
+    for k, score in enumerate([40, 90, 20, 70, 55, 100]):
+        started = datetime(2024, 5, 1 + 2 * k, 9, tzinfo=UTC)
+        f.make_quiz_attempt(session, user=ana, skill=skills[k % 2], started_at=started, score=score)
+        f.make_quiz_attempt(session, user=bo, skill=skills[0], started_at=started, score=100 - score)
+    # A learner who moved across time zones: a later submission on an earlier local day.
+    f.make_quiz_attempt(session, user=bo, skill=skills[1], started_at=datetime(2024, 5, 5, 9, tzinfo=UTC))
+    later = datetime(2024, 5, 9, 9, tzinfo=UTC)
+    moved = f.make_quiz_attempt(session, user=bo, skill=skills[1], started_at=later, score=10)
+    session.flush()
+    moved.local_day = date(2024, 5, 2)
+    session.commit()
+    d = Dialect(db.engine.dialect.name)
+    days = [date(2024, 4, 30) + timedelta(days=k) for k in range(16)]
+    with db.engine.connect() as conn:
+        many = mastery_on_days(conn, d, {day: [ana.id, bo.id] for day in days})
+        for day in days:
+            assert many.get(day, {}) == mastery_as_of(conn, d, day, [ana.id, bo.id]), day
+    assert many[date(2024, 4, 30)] == {}
+    assert set(many[date(2024, 5, 14)]) == {ana.id, bo.id}

@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from webapp.models.analytics.risk import RiskEvaluation
+from webapp.models.analytics.risk import LearnerRiskFlag, RiskEvaluation
 from webapp.services.analytics import streak_runs
-from webapp.services.analytics.features import mastery_as_of
+from webapp.services.analytics.features import mastery_on_days
 from webapp.services.analytics.sql import Dialect, as_date
 
 # rule -> (title, the rule in words); pages show these.
@@ -126,7 +126,8 @@ def _streak_flags(conn: Connection, d: Dialect, days: list[date]) -> dict[date, 
     return out
 
 
-def _mastery_flags(conn: Connection, d: Dialect, as_of: date) -> list[dict]:
+def _falling_quizzes(conn: Connection, d: Dialect, as_of: date) -> dict[int, tuple[float, float]]:
+    """Learners whose quiz average of the last 14 days is below that of the 28 days before."""
     recent = f"day > {d.add_days(':as_of', -14)}"
     sql = f"""
         SELECT user_id, r_sum / r_n, p_sum / p_n FROM (
@@ -139,17 +140,24 @@ def _mastery_flags(conn: Connection, d: Dialect, as_of: date) -> list[dict]:
           WHERE quiz_attempts > 0 AND day > {d.add_days(":as_of", -LOOKBACK_DAYS)} AND day <= :as_of
           GROUP BY user_id) q
         WHERE r_n > 0 AND p_n > 0"""
-    falling = {
+    return {
         uid: (float(r), float(p))
         for uid, r, p in conn.execute(text(sql), {"as_of": d.day(as_of)})
         if float(r) < float(p)
     }
-    mastery = mastery_as_of(conn, d, as_of, list(falling)) if falling else {}
-    out = []
-    for uid, (recent_avg, before_avg) in sorted(falling.items()):
-        m = mastery.get(uid)
-        if m is not None and m < LOW_MASTERY:
-            out.append(_flag(uid, "low_mastery", m, mastery=m, recent=recent_avg, before=before_avg))
+
+
+def _mastery_flags(conn: Connection, d: Dialect, days: list[date]) -> dict[date, list[dict]]:
+    """Low mastery with falling quiz scores, as of each day: the quizzes read once for all days."""
+    falling = {day: _falling_quizzes(conn, d, day) for day in days}
+    mastery = mastery_on_days(conn, d, {day: list(f) for day, f in falling.items() if f})
+    out: dict[date, list[dict]] = {}
+    for day in days:
+        out[day] = []
+        for uid, (recent_avg, before_avg) in sorted(falling[day].items()):
+            m = mastery.get(day, {}).get(uid)
+            if m is not None and m < LOW_MASTERY:
+                out[day].append(_flag(uid, "low_mastery", m, mastery=m, recent=recent_avg, before=before_avg))
     return out
 
 
@@ -166,8 +174,8 @@ def evaluate(conn: Connection, d: Dialect, as_of: date) -> list[dict]:
 def evaluate_days(conn: Connection, d: Dialect, days: Iterable[date]) -> dict[date, list[dict]]:
     """Return the flags of each as-of day (the streak runs are read once for all of them)."""
     days = sorted(set(days))
-    streaks = _streak_flags(conn, d, days)
-    return {day: _activity_flags(conn, d, day) + streaks[day] + _mastery_flags(conn, d, day) for day in days}
+    streaks, mastery = _streak_flags(conn, d, days), _mastery_flags(conn, d, days)
+    return {day: _activity_flags(conn, d, day) + streaks[day] + mastery[day] for day in days}
 
 
 def write_flags(conn: Connection, d: Dialect, days: Iterable[date]) -> int:
@@ -178,12 +186,11 @@ def write_flags(conn: Connection, d: Dialect, days: Iterable[date]) -> int:
         conn.execute(text("DELETE FROM learner_risk_flags WHERE as_of = :as_of"), params)
         conn.execute(text("DELETE FROM risk_evaluations WHERE as_of = :as_of"), params)
         if flags:
+            # A Core insert: SQLAlchemy sends many rows per statement (one INSERT per flag took
+            # a fifth of a full refresh on PostgreSQL).
             conn.execute(
-                text(
-                    "INSERT INTO learner_risk_flags (as_of, user_id, rule, value, detail, computed_at)"
-                    " VALUES (:as_of, :user_id, :rule, :value, :detail, CURRENT_TIMESTAMP)"
-                ),
-                [{**f, **params} for f in flags],
+                LearnerRiskFlag.__table__.insert().values(computed_at=func.current_timestamp()),
+                [{**f, "as_of": as_of} for f in flags],
             )
         conn.execute(
             text(
