@@ -83,7 +83,8 @@ def sections() -> dict[str, Section]:
             ],
         ),
         "admin": Section(
-            "Admin list pages, operator: server time (ms)", ["page", "size", "backend", "median", "p95"]
+            "Admin list pages, operator: server time (ms)",
+            ["page", "size", "backend", "median", "p95", "SQL statements"],
         ),
         "refresh": Section(
             "`analytics refresh` against a raw GROUP BY day (ms)",

@@ -37,6 +37,10 @@ def make_app(url: str, cache: str = "NullCache") -> Flask:
     config = BenchConfig()
     config.SQLALCHEMY_DATABASE_URI = normalise_database_url(url)
     config.CACHE_TYPE = cache
+    # No embedded job scheduler: its thread would run the engine update and the analytics
+    # refresh inside the timings, and its connections keep the dataset from being copied
+    # (CREATE DATABASE ... TEMPLATE refuses a database in use: the PostgreSQL refresh measure).
+    config.JOBS_EMBEDDED = False
     return create_app(config)
 
 

@@ -100,14 +100,19 @@ def admin_lists(section: Section, ds: Dataset, repeats: int) -> None:
             section.notes.append(f"{ds.label}: no admin list view of {', '.join(pages.BIG_TABLES)} yet")
             return
         client = logged_in(app, "operator")
-        for table, page in found:
+        scale = [(page.label.split(":")[0], page) for page in pages.scale_admin_pages(app, learner)]
+        for table, page in [*found, *scale]:
             if page is None:
                 section.notes.append(f"{ds.label}: no admin view of {table}")
                 continue
+            with app.app_context():
+                statements = pages.count_statements(db.engine, lambda url=page.url: client.get(url).close())
             status, timing = pages.time_page(client, page.url, repeats)
             if status != 200:
                 section.notes.append(f"{ds.label}: {page.url} answered {status}")
-            section.rows.append([page.label, ds.size, ds.backend, ms(timing.median), ms(timing.p95)])
+            section.rows.append(
+                [page.label, ds.size, ds.backend, ms(timing.median), ms(timing.p95), statements]
+            )
             section.data.append(
                 {"page": page.label, "size": ds.size, "backend": ds.backend, "ms": timing.median}
             )

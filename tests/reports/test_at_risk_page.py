@@ -4,13 +4,15 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import event, func, select
 
 from tests import factories as f
 from tests.admin.support import staff_client
-from tests.reports import support
+from tests.reports import dataset, support
 from tests.reports.support import get, span_filter
 from tests.reports.test_learner_page import csv_rows, figures, flag
-from webapp.models import User
+from webapp.extensions import db
+from webapp.models import LearnerRiskFlag, User
 from webapp.models.core.enums import GroupRole
 from webapp.reports.pages.at_risk import COLUMNS, figure_text
 from webapp.reports.queries import risk as q
@@ -217,3 +219,55 @@ def test_the_table_is_paged_and_the_pager_keeps_the_sort(app, session, flags, mo
     assert dict(zip(figure["data"][0]["y"], figure["data"][0]["x"], strict=True))["Focus down"] == 2
     _, rows = csv_rows(client, "/reports/at-risk/table.csv", **SPAN)
     assert len(rows) == 4  # the CSV has every flag, not one page
+
+
+class _Statements:
+    def __enter__(self) -> list[str]:
+        self.seen: list[str] = []
+        event.listen(db.engine, "before_cursor_execute", self._note)
+        return self.seen
+
+    def __exit__(self, *exc) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._note)
+
+    def _note(self, conn, cursor, statement, *args) -> None:
+        self.seen.append(" ".join(statement.split()))
+
+
+def test_district_counts_read_the_evaluations_not_the_flags(session, flags) -> None:
+    flt = span_filter(None, AS_OF - timedelta(days=2), AS_OF)
+    with _Statements() as sql:
+        series = dict(q.series(session, flt, {}))
+        flagged = q.learners_flagged(session, flt.scope, AS_OF)
+    assert series == {AS_OF - timedelta(days=1): 1, AS_OF: 3}
+    assert flagged == 3
+    assert not [s for s in sql if "learner_risk_flags" in s], sql
+    group = span_filter(flags["g1"], AS_OF - timedelta(days=2), AS_OF)  # a group counts its members' flags
+    assert dict(q.series(session, group, {})) == {AS_OF - timedelta(days=1): 0, AS_OF: 2}
+    assert q.learners_flagged(session, group.scope, AS_OF) == 2
+
+
+def test_the_refresh_counts_the_district_as_the_flags_do(session) -> None:
+    support.refreshed(session)
+    flt = span_filter(None, dataset.START, dataset.AS_OF)
+    counted = select(LearnerRiskFlag.as_of, func.count(func.distinct(LearnerRiskFlag.user_id))).group_by(
+        LearnerRiskFlag.as_of
+    )
+    by_flags = dict(session.execute(counted).tuples().all())
+    series = dict(q.series(session, flt, {}))
+    assert series
+    assert {day: n for day, n in series.items() if n} == by_flags
+
+
+def test_the_table_reads_one_page_and_one_count(session, flags) -> None:
+    flt = span_filter(None, AS_OF - timedelta(days=29), AS_OF)
+    with _Statements() as sql:
+        data = q.flagged_on(session, flt, {"sort": "learner", "page": 1})
+    reads = [s for s in sql if "FROM learner_risk_flags" in s]
+    assert data["total"] == 3
+    counts = [s for s in reads if s.lower().startswith("select count(")]
+    pages = [s for s in reads if s not in counts]
+    assert len(counts) == 1
+    assert len(pages) == 1
+    assert " LIMIT " in pages[0]
+    assert "ORDER BY lower(users.display_name)" in pages[0]

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import plotly.graph_objects as go
 import pytest
+from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.admin.support import staff_client
@@ -25,8 +26,11 @@ def flag(session, user_id: int, rule: str, as_of: date, detail: str = "idle 9 da
     """Store one fired risk rule (and the evaluation of its day, as the refresh does)."""
     row = LearnerRiskFlag(as_of=as_of, user_id=user_id, rule=rule, value=value, detail=detail)
     session.add(row)
-    if session.get(RiskEvaluation, as_of) is None:
-        session.add(RiskEvaluation(as_of=as_of, learners_flagged=1))
+    evaluation = session.get(RiskEvaluation, as_of) or RiskEvaluation(as_of=as_of)
+    session.add(evaluation)
+    session.flush()
+    flagged = select(func.count(func.distinct(LearnerRiskFlag.user_id))).where(LearnerRiskFlag.as_of == as_of)
+    evaluation.learners_flagged = session.scalar(flagged)  # the district's count, as the refresh writes it
     session.flush()
     return row
 

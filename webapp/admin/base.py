@@ -30,7 +30,7 @@ from wtforms.validators import ValidationError
 from webapp.admin import export
 from webapp.admin.forms import ModelConverter, SecureForm, UTCFilterConverter
 from webapp.admin.integrity import human_message
-from webapp.admin.listing import ForgivingInputMixin
+from webapp.admin.listing import ForgivingInputMixin, LargeListMixin
 from webapp.admin.people import Pick, is_admin, people_lookups, staff_only_fields
 from webapp.auth.access import Action, can, can_use_admin
 from webapp.errors import DATABASE_DOWN
@@ -117,7 +117,7 @@ class SecurePage(SecuredMixin, BaseView):
     """A custom admin page (not a model CRUD) under the same access rules."""
 
 
-class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
+class SecureModelView(SecuredMixin, ForgivingInputMixin, LargeListMixin, ModelView):
     """A model view whose rights come from the policy, per request."""
 
     form_base_class = SecureForm
@@ -133,7 +133,8 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
     column_type_formatters = LIST_FORMATTERS
     column_type_formatters_detail = DETAIL_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
-    # Set True on event tables: no count(*) per page load, a simple pager instead.
+    # Set True on large tables: no count(*) per page load (a simple pager), sorts on indexed
+    # columns only, a learner's email resolved to ids (webapp.admin.listing.LargeListMixin).
     simple_list_pager = False
     # The human name of one row in messages ("badge", "staff account").
     thing: ClassVar[str] = "record"

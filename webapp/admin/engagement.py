@@ -17,6 +17,7 @@ SESSION_SEARCH = {"fields": (LearningSession.id,), "page_size": 10}
 
 class DailyLoginView(SecureModelView):
     thing = "daily login"
+    simple_list_pager = True  # a row per learner and day
     column_list = ("user", "day", "login_count", "device", "first_login_at", "last_login_at")
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("day", "device", "login_count")

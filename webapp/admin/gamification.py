@@ -36,6 +36,24 @@ def _holders(view: Any, context: Any, model: Badge, name: str) -> int:
     return db.session.scalar(select(func.count(UserBadge.id)).where(UserBadge.badge_id == model.id)) or 0
 
 
+def _listed_holders(view: Any, context: Any, model: Badge, name: str) -> int:
+    # Counted for the whole page by BadgeView.get_list; a row listed some other way counts alone.
+    counted = getattr(model, "listed_holders", None)
+    return counted if counted is not None else _holders(view, context, model, name)
+
+
+def holder_counts(badge_ids: list[int]) -> dict[int, int]:
+    """How many learners hold each of these badges (0 for none): one grouped query."""
+    if not badge_ids:
+        return {}
+    query = (
+        select(UserBadge.badge_id, func.count(UserBadge.id))
+        .where(UserBadge.badge_id.in_(badge_ids))
+        .group_by(UserBadge.badge_id)
+    )
+    return dict.fromkeys(badge_ids, 0) | {badge_id: int(n) for badge_id, n in db.session.execute(query)}
+
+
 def _holders_sql() -> Any:
     return select(func.count(UserBadge.id)).where(UserBadge.badge_id == Badge.id).scalar_subquery()
 
@@ -49,7 +67,7 @@ class BadgeView(SecureModelView):
         "is_active", "holders",
     )  # fmt: skip
     column_labels = {"criteria_metric": "Metric", "criteria_threshold": "Threshold", "holders": "Holders"}
-    column_formatters = {"holders": _holders}
+    column_formatters = {"holders": _listed_holders}
     column_formatters_export: dict = {}
     column_export_sql = {"holders": _holders_sql}  # one query for the whole export
     column_searchable_list = ("name", "slug", "description")
@@ -71,6 +89,16 @@ class BadgeView(SecureModelView):
         "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
     }
     extra_view_actions = {"deactivate_view": Action.EDIT}
+
+    def get_list(self, *args: Any, **kwargs: Any) -> Any:
+        # The holders column of the page's badges from one grouped query, not a count per row.
+        count, rows = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", args[5] if len(args) > 5 else True):
+            rows = list(rows)
+            counts = holder_counts([badge.id for badge in rows])
+            for badge in rows:
+                badge.listed_holders = counts[badge.id]
+        return count, rows
 
     def on_model_delete(self, model: Badge) -> None:
         holders = _holders(self, None, model, "holders")
@@ -151,6 +179,7 @@ class UserStreakView(SecureModelView):
 
 class StreakActivityView(SecureModelView):
     thing = "streak day"
+    simple_list_pager = True  # a row per learner and active day
     column_list = ("user", "day", "source", "created_at")
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("day", "source")
@@ -198,8 +227,9 @@ class LeaderboardView(SecureModelView):
 
 
 class LeaderboardEntryView(SecureModelView):
-    """Computed rankings (read-only)."""
+    """Computed rankings (read-only; a row per learner, board and period: large)."""
 
+    simple_list_pager = True
     column_list = ("leaderboard", "period_start", "rank", "user", "score", "previous_rank", "computed_at")
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("period_start", "leaderboard.name", "rank")

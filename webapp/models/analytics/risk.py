@@ -18,6 +18,8 @@ class LearnerRiskFlag(Base):
     __table_args__ = (
         UniqueConstraint("as_of", "user_id", "rule"),
         Index("ix_learner_risk_flags_user_as_of", "user_id", "as_of"),
+        # The at-risk page: a day's flags by rule, and learners per rule over a range, from the index alone.
+        Index("ix_learner_risk_flags_as_of_rule_user", "as_of", "rule", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(big_id, primary_key=True)

@@ -62,6 +62,8 @@ class SessionEvent(IngestKeyMixin, LocalTimeMixin, Base):
         Index("ix_session_events_session_id", "session_id"),
         Index("ix_session_events_occurred_at", "occurred_at"),
         Index("ix_session_events_user_occurred", "user_id", "occurred_at"),
+        # The admin list sorted by event type: an index walk, not a sort of every row.
+        Index("ix_session_events_event_type_occurred", "event_type", "occurred_at"),
         ingest_key_index("session_events"),
     )
     local_time_source = "occurred_at"

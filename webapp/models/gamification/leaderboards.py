@@ -57,6 +57,8 @@ class LeaderboardEntry(Base):
         CheckConstraint("previous_rank IS NULL OR previous_rank >= 1", name="previous_rank_positive"),
         Index("ix_leaderboard_entries_board_period_rank", "leaderboard_id", "period_start", "rank"),
         Index("ix_leaderboard_entries_user_id", "user_id"),
+        # The admin list's default sort (newest period first) over every board.
+        Index("ix_leaderboard_entries_period_start", "period_start"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

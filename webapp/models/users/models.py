@@ -94,6 +94,8 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
 # One account per address, whatever its case: "ADMIN@x" must not shadow "admin@x" at login.
 # Lookups use the same rule (webapp.auth.accounts.find_user).
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
+# Lists sorted by learner name (the at-risk table): the first 100 by walking this index.
+Index("ix_users_display_name_lower", func.lower(User.display_name), User.id)
 
 
 class UserProfile(TimestampMixin, Base):

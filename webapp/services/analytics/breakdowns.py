@@ -9,10 +9,11 @@ from webapp.services.analytics.buckets import FOCUS_BUCKETS, SPAN_BUCKETS, bucke
 from webapp.services.analytics.scopes import scoped
 from webapp.services.analytics.sql import Dialect, as_date
 
-
-def add_medians(conn: Connection, params: dict, out: dict) -> None:
-    """Fill median session minutes per day and scope (the mean of the middle one or two)."""
-    sql = f"""
+# The median of each (day, scope): PostgreSQL's ordered-set aggregate, SQLite's window functions.
+_MEDIAN_PG = f"""
+        SELECT day, scope, percentile_cont(0.5) WITHIN GROUP (ORDER BY CAST(minutes AS DOUBLE PRECISION))
+        FROM ({scoped("tmp_sess", "x.day AS day, x.minutes AS minutes")}) s GROUP BY day, scope"""
+_MEDIAN_WINDOWS = f"""
         WITH m AS (
           SELECT day, scope, minutes,
                  ROW_NUMBER() OVER (PARTITION BY day, scope ORDER BY minutes) AS rn,
@@ -20,6 +21,15 @@ def add_medians(conn: Connection, params: dict, out: dict) -> None:
           FROM ({scoped("tmp_sess", "x.day AS day, x.minutes AS minutes")}) s)
         SELECT day, scope, AVG(minutes) FROM m
         WHERE rn = (cnt + 1) / 2 OR rn = (cnt + 2) / 2 GROUP BY day, scope"""
+
+
+def add_medians(conn: Connection, d: Dialect, params: dict, out: dict) -> None:
+    """Fill median session minutes per day and scope (the mean of the middle one or two).
+
+    PostgreSQL: `percentile_cont(0.5)`, which interpolates between the middle two, i.e. their
+    mean. SQLite has no ordered-set aggregates: the same from row numbers and counts.
+    """
+    sql = _MEDIAN_PG if d.pg else _MEDIAN_WINDOWS
     for day, scope, median in conn.execute(text(sql), params):
         row = out.get((as_date(day), scope))
         if row is not None:

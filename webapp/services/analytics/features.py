@@ -4,11 +4,13 @@ Every figure reads local days <= as_of (learner_days, the streak days, quiz atte
 submitted by then, on the learner's local day of submission). SkillMastery is not used: it
 holds only the current value, which would leak the future into a past snapshot; mastery here
 is the rule of `webapp.services.mastery` replayed over the attempts submitted up to as_of
-(`mastery_as_of`, which the at-risk rules use too).
+(`mastery_as_of`; the at-risk rules read it for many days at once, `mastery_on_days`).
 """
 
 # ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
 
+import itertools
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import IO, Any
@@ -98,6 +100,65 @@ def mastery_as_of(
     for (uid, _skill), value in skills.items():
         per_learner.setdefault(uid, []).append(value)
     return {uid: sum(values) / len(values) for uid, values in per_learner.items()}
+
+
+def mastery_on_days(
+    conn: Connection, d: Dialect, wanted: dict[date, Sequence[int]]
+) -> dict[date, dict[int, float]]:
+    """Return mastery_as_of(day, learners) for each day and its learners, reading the quizzes once.
+
+    Each (learner, skill)'s attempts are folded once in submission order, keeping the mastery after
+    each; as of a day, a skill's mastery is the one after its last attempt submitted by then. The
+    local days of a learner's attempts follow their submission order (one time zone); where they do
+    not (the learner moved across zones), the skill is folded again for that day alone.
+    """
+    if not wanted:
+        return {}
+    users = sorted({uid for ids in wanted.values() for uid in ids})
+    sql = text("""
+        SELECT q.user_id, q.skill_id, q.local_day, q.score, q.max_score, q.difficulty
+        FROM quiz_attempts q
+        WHERE q.skill_id IS NOT NULL AND q.submitted_at IS NOT NULL AND q.local_day <= :last
+          AND q.user_id IN :ids
+        ORDER BY q.user_id, q.skill_id, q.submitted_at, q.id""").bindparams(bindparam("ids", expanding=True))
+    # (learner, skill) -> [(local day, correctness, difficulty, mastery after it)], in submission order
+    folds: dict[int, dict[int, list[tuple[date, float, Any, float]]]] = {}
+    for k in range(0, len(users), 5000):
+        params = {"last": d.day(max(wanted)), "ids": users[k : k + 5000]}
+        for uid, skill_id, day, score, max_score, difficulty in conn.execute(sql, params):
+            steps = folds.setdefault(uid, {}).setdefault(skill_id, [])
+            correctness = float(score) / float(max_score) if max_score else 0.0
+            after = update_mastery(steps[-1][3] if steps else 0.0, correctness, difficulty)
+            steps.append((as_date(day), correctness, difficulty, after))
+    skills = {uid: [_SkillFold(steps) for steps in by_skill.values()] for uid, by_skill in folds.items()}
+    out: dict[date, dict[int, float]] = {}
+    for day, ids in wanted.items():
+        found = out.setdefault(day, {})
+        for uid in ids:
+            values = [v for fold in skills.get(uid, ()) if (v := fold.on(day)) is not None]
+            if values:
+                found[uid] = sum(values) / len(values)
+    return out
+
+
+class _SkillFold:
+    """One learner's attempts at one skill, folded once: the mastery as of any day."""
+
+    def __init__(self, steps: list[tuple[date, float, Any, float]]) -> None:
+        self.steps = steps
+        self.days = [s[0] for s in steps]
+        self.in_order = all(a <= b for a, b in itertools.pairwise(self.days))
+
+    def on(self, day: date) -> float | None:
+        """The mastery after the attempts submitted by day (None: none yet)."""
+        if self.in_order:
+            k = bisect_right(self.days, day)
+            return self.steps[k - 1][3] if k else None
+        mastery, seen = 0.0, False
+        for on, correctness, difficulty, _ in self.steps:
+            if on <= day:
+                mastery, seen = update_mastery(mastery, correctness, difficulty), True
+        return mastery if seen else None
 
 
 def _mastery(session: Session, d: Dialect, as_of: date) -> dict[int, float]:

@@ -14,7 +14,11 @@ last complete day has moved on, the at-risk rules for each complete day of the l
 RISK_HISTORY_DAYS that has no evaluation yet. A refresh of an explicit range (a backfill)
 also recomputes every evaluation that reads its days, and the cohorts from its first week,
 always as of the last complete day: a backfill never makes a newer figure older. Late data
-for a day already evaluated shows in the evaluations of the days after it. The refresh then
+for a day already evaluated shows in the evaluations of the days after it. On PostgreSQL the
+refresh then ANALYZEs the tables it rewrote a tenth or more of (ANALYZE_SHARE of the days they
+hold: a full refresh, a backfill, a first run), since pages plan their queries on the statistics
+and autovacuum may take minutes to notice a rewrite; a day's refresh rewrites a few percent and
+leaves them to autovacuum (an ANALYZE of every rollup costs more than the day's refresh). It then
 clears the report cache.
 """
 
@@ -42,6 +46,13 @@ TRAILING_DAYS = 3
 RISK_HISTORY_DAYS = 90
 CHUNK_DAYS = 31
 UPSERT_BATCH = 500
+# What a chunk rewrites, and what the evaluations rewrite (ANALYZEd after a refresh that rewrote
+# at least ANALYZE_SHARE of the days they hold).
+ANALYZE_SHARE = 0.1
+CHUNK_TABLES = (
+    "learner_days", "daily_metrics", "hourly_metrics", "content_type_metrics", "points_reason_metrics",
+)  # fmt: skip
+EVALUATION_TABLES = ("retention_cohorts", "learner_risk_flags", "risk_evaluations")
 
 Progress = Callable[[str], None]
 
@@ -57,6 +68,7 @@ class RefreshStats:
     rows: int = 0
     seconds: float = 0.0
     chunk_log: list[str] = field(default_factory=list)
+    analyzed: tuple[str, ...] = ()
 
     @property
     def rows_per_second(self) -> float:
@@ -127,7 +139,7 @@ def refresh_chunk(conn: Connection, d: Dialect, lo: date, hi: date) -> int:
         metrics = blank_metrics(conn, lo, hi)
         add_learner_day_figures(conn, d, params, metrics)
         add_actives(conn, d, lo, hi, metrics)
-        add_medians(conn, params, metrics)
+        add_medians(conn, d, params, metrics)
         add_distributions(conn, params, metrics)
         _upsert_metrics(conn, d, list(metrics.values()))
         rows += len(metrics) + write_breakdowns(conn, d, params)
@@ -201,11 +213,38 @@ def refresh(
         stats.as_of = as_of
         if progress:
             progress(f"cohorts and at-risk flags as of {as_of}: {stats.evaluated_days} day(s) evaluated")
+        stats.analyzed = analyze(conn, d, stale_tables(conn, d, stats.days, stats.evaluated_days))
     # Pages cache what they read; a refresh is what changes it (no app: no cache to clear).
     if has_app_context():
         invalidate_reports()
     stats.seconds = time.perf_counter() - began
     return stats
+
+
+def stale_tables(conn: Connection, d: Dialect, days: int, evaluated_days: int) -> tuple[str, ...]:
+    """The tables whose statistics a refresh of so many days (and evaluations) made stale: those
+    it rewrote at least ANALYZE_SHARE of the days of (none on SQLite)."""
+    if not d.pg:
+        return ()
+    held = conn.execute(text("SELECT COUNT(*) FROM daily_metrics WHERE scope = :s"), {"s": PLATFORM_SCOPE})
+    evaluations = conn.execute(text("SELECT COUNT(*) FROM risk_evaluations")).scalar() or 0
+    chunk = CHUNK_TABLES if days and days >= ANALYZE_SHARE * (held.scalar() or 0) else ()
+    evaluated = EVALUATION_TABLES if evaluated_days and evaluated_days >= ANALYZE_SHARE * evaluations else ()
+    return chunk + evaluated
+
+
+def analyze(conn: Connection, d: Dialect, tables: tuple[str, ...]) -> tuple[str, ...]:
+    """ANALYZE these tables on PostgreSQL (fresh statistics for the pages' plans); return them.
+
+    Not on SQLite: its ANALYZE reads every row of every index, and its planner does well without.
+    """
+    if not d.pg or not tables:
+        return ()
+    if conn.in_transaction():
+        conn.commit()
+    conn.exec_driver_sql(f"ANALYZE {', '.join(tables)}")
+    conn.commit()
+    return tables
 
 
 def _refresh_logged(conn: Connection, d: Dialect, lo: date, hi: date, stats: RefreshStats, progress) -> None:

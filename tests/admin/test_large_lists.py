@@ -1,0 +1,143 @@
+"""Admin lists of large tables: no count(*) per page, sorts on indexed columns only, a learner's
+email resolved to ids before the large table is read, the badge list's holders in one query."""
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from tests import factories as f
+from tests.admin.support import admin_views, staff_client
+from webapp.admin.listing import LargeListMixin, indexed_columns
+from webapp.extensions import db
+from webapp.models import BehaviorEvent, PointsTransaction, SessionEvent
+
+
+@pytest.fixture
+def operator(app, session):
+    client, _ = staff_client(app, session, "operator")
+    return client
+
+
+def listed(html: str) -> list[int]:
+    """The ids of the rows a list page shows (each has a details link)."""
+    return [int(i) for i in re.findall(r"/details/\?id=(\d+)", html)]
+
+
+class Statements:
+    """The SQL statements the app's engine runs while the block runs."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def __enter__(self) -> "Statements":
+        event.listen(db.engine, "before_cursor_execute", self._note)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._note)
+
+    def _note(self, conn, cursor, statement, *args) -> None:
+        self.seen.append(" ".join(statement.split()))
+
+    def on(self, table: str) -> list[str]:
+        return [s for s in self.seen if re.search(rf"\bFROM {table}\b", s)]
+
+
+def test_large_lists_sort_only_on_indexed_columns(app):
+    for view in admin_views(app):
+        if not view.simple_list_pager:
+            continue
+        indexed = indexed_columns(view.model)
+        for name, column in view._sortable_columns.items():
+            assert getattr(column, "name", None) in indexed, f"{view.endpoint}: {name} has no index"
+    session_events = next(v for v in admin_views(app) if v.model is SessionEvent)
+    assert set(session_events._sortable_columns) == {"occurred_at", "event_type"}  # not payload
+
+
+def test_session_events_sorted_by_event_type_use_the_new_index(app):
+    assert {"event_type", "occurred_at"} <= indexed_columns(SessionEvent)
+    view = next(v for v in admin_views(app) if v.model is SessionEvent)
+    assert "event_type" in view._sortable_columns
+
+
+LARGE = ["sessionevent", "behaviorevent", "pointstransaction", "leaderboardentry"]
+
+
+@pytest.mark.parametrize("endpoint", LARGE)
+def test_large_lists_never_count_the_table(operator, session, endpoint):
+    f.make_event(session)
+    f.make_behavior_event(session)
+    f.make_points_transaction(session)
+    f.make_leaderboard_entry(session)
+    session.commit()
+    with Statements() as sql:
+        assert operator.get(f"/admin/{endpoint}/").status_code == 200
+    assert not [s for s in sql.seen if "count(" in s.lower() and "FROM users" not in s]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "factory", "model"),
+    [
+        ("behaviorevent", f.make_behavior_event, BehaviorEvent),
+        ("pointstransaction", f.make_points_transaction, PointsTransaction),
+        ("sessionevent", f.make_event, SessionEvent),
+    ],
+)
+def test_search_by_learner_email_resolves_ids_first(operator, session, endpoint, factory, model):
+    asha = f.make_learner(session, email="Asha.Rao@example.org")
+    ravi = f.make_learner(session, email="ravi@example.org")
+    kw = {"session": f.make_session(session, user=asha)} if model is SessionEvent else {"user": asha}
+    mine = [factory(session, **kw).id for _ in range(2)]
+    other_kw = {"session": f.make_session(session, user=ravi)} if model is SessionEvent else {"user": ravi}
+    theirs = factory(session, **other_kw).id
+    session.commit()
+    with Statements() as sql:
+        page = operator.get(f"/admin/{endpoint}/?search=asha.rao@EXAMPLE.org")
+    assert page.status_code == 200
+    shown = set(listed(page.get_data(as_text=True)))
+    assert shown == set(mine)
+    assert theirs not in shown
+    # One lookup on users, then the large table by user id: no LIKE on an email beside it.
+    reads = sql.on(model.__tablename__)
+    assert reads
+    assert not [s for s in reads if "like" in s.lower() or "lower(" in s.lower()], reads
+    assert any("user_id IN" in s for s in reads), reads
+    assert any(re.search(r"FROM users WHERE lower\(users.email\) = ", s) for s in sql.seen)
+
+
+def test_search_by_part_of_an_email_still_finds_the_learner(operator, session):
+    asha = f.make_learner(session, email="asha.rao@example.org")
+    f.make_learner(session, email="ravi@example.org")
+    row = f.make_behavior_event(session, user=asha)
+    session.commit()
+    page = operator.get("/admin/behaviorevent/?search=rao@").get_data(as_text=True)
+    assert listed(page) == [row.id]
+    nobody = operator.get("/admin/behaviorevent/?search=nobody@nowhere").get_data(as_text=True)
+    assert listed(nobody) == []
+
+
+def test_search_without_an_at_sign_searches_as_before(operator, session):
+    f.make_behavior_event(session, name="quiz_open")
+    f.make_behavior_event(session, name="button_click")
+    session.commit()
+    page = operator.get("/admin/behaviorevent/?search=quiz_o").get_data(as_text=True)
+    assert len(listed(page)) == 1
+
+
+def test_badge_list_counts_holders_in_one_query(operator, session):
+    badges = [f.make_badge(session) for _ in range(6)]
+    for k, badge in enumerate(badges):
+        for _ in range(k):
+            f.make_user_badge(session, badge=badge)
+    session.commit()
+    with Statements() as sql:
+        html = operator.get("/admin/badge/").get_data(as_text=True)
+    assert len(sql.on("user_badges")) == 1, sql.on("user_badges")
+    holders = [int(n) for n in re.findall(r'class="col-holders">\s*(\d+)\s*<', html)]
+    by_name = sorted(badges, key=lambda b: b.name)
+    assert holders == [badges.index(b) for b in by_name]
+
+
+def test_every_model_view_has_the_large_list_mixin(app):
+    assert all(isinstance(v, LargeListMixin) for v in admin_views(app))
