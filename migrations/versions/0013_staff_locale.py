@@ -6,7 +6,7 @@ timestamp is set), and the browser's Accept-Language before that. Existing rows 
 choice recorded.
 
 Revision ID: 0013_staff_locale
-Revises: 0010_email_unique_ci
+Revises: 0011_scale_indexes
 Create Date: 2026-12-01 19:05:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_staff_locale'
-down_revision = '0010_email_unique_ci'
+down_revision = '0011_scale_indexes'
 branch_labels = None
 depends_on = None
 
