@@ -21,9 +21,9 @@ branch_labels = None
 depends_on = None
 
 
-# A nullable column is added in place on both backends (SQLite's ALTER TABLE ADD COLUMN): a batch
-# copy of `users` would lose the expression index uq_users_email_lower, which batch mode does not
-# carry over. Dropping it needs the copy on SQLite, so the index is made again afterwards.
+# A nullable column is added and dropped in place on both backends (SQLite's ALTER TABLE ADD/DROP
+# COLUMN, SQLite 3.35+): a batch copy of `users` would lose its expression indexes
+# (uq_users_email_lower, ix_users_display_name_lower), which batch mode does not carry over.
 
 
 def upgrade():
@@ -31,7 +31,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_column('locale_chosen_at')
     if op.get_bind().dialect.name == 'sqlite':
-        op.execute('CREATE UNIQUE INDEX IF NOT EXISTS uq_users_email_lower ON users (lower(email))')
+        op.execute('ALTER TABLE users DROP COLUMN locale_chosen_at')
+    else:
+        op.drop_column('users', 'locale_chosen_at')
