@@ -14,6 +14,7 @@ from werkzeug.routing import BaseConverter
 from webapp.auth.access import REPORTS, Action, can
 from webapp.extensions import db, login_manager
 from webapp.jobs.schedule import BY_NAME
+from webapp.replica import report_session
 from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
 from webapp.reports.definitions import DEFINITIONS, RANGE, plural
@@ -52,10 +53,12 @@ def require_report_reader():
 def current_filter(args: MultiDict | None = None) -> ReportFilter:
     """The filter of this request (or of args), for the signed-in user (404 for a group they may
     not see); its range ends by the last day complete for every learner, never in the future."""
-    zones = cached("meta.zones", {}, lambda: learner_zones(db.session))
+    zones = cached("meta.zones", {}, lambda: learner_zones(report_session()))
     now = datetime.now(UTC)
     complete, latest = last_complete_day(now, zones), latest_day(now, zones)
-    return parse_filter(db.session, current_user, request.args if args is None else args, complete, latest)
+    return parse_filter(
+        report_session(), current_user, request.args if args is None else args, complete, latest
+    )
 
 
 def range_notice(flt: ReportFilter) -> str:
@@ -63,7 +66,7 @@ def range_notice(flt: ReportFilter) -> str:
     if flt.scope.key is None:
         return ""
     first = cached(
-        "meta.first_day", {"scope": flt.scope.key}, lambda: first_active_day(db.session, flt.scope.key)
+        "meta.first_day", {"scope": flt.scope.key}, lambda: first_active_day(report_session(), flt.scope.key)
     )
     return RANGE["before_data"].format(day=first.isoformat()) if first and flt.end < first else ""
 
@@ -83,7 +86,7 @@ def report_helpers() -> dict:
 
 def data_as_of() -> str:
     """How often the figures are updated and when they last were, for the page header."""
-    at = cached("meta.refreshed", {}, lambda: last_refreshed_at(db.session))
+    at = cached("meta.refreshed", {}, lambda: last_refreshed_at(report_session()))
     minutes = round((BY_NAME["analytics_refresh"].interval or 0) / 60)
     return plural("data_as_of", minutes, time=f"{at:%Y-%m-%d %H:%M}") if at else plural("no_refresh", minutes)
 
@@ -111,8 +114,9 @@ def page(key: str, context: str | None):
     if report.key != key:  # an earlier key of the report: its URL today
         return redirect(url_for("reports.page", key=report.key, context=context, **request.args))
     flt = current_filter()
-    ctx = report.context(db.session, flt, context, request.args)
-    charts = registry.build_all(report, db.session, flt, ctx)
+    reads = report_session()  # the replica's, when one is configured and answers
+    ctx = report.context(reads, flt, context, request.args)
+    charts = registry.build_all(report, reads, flt, ctx)
     notice = range_notice(flt)
     return render_template(report.template, report=report, flt=flt, ctx=ctx, charts=charts, notice=notice)
 
@@ -123,8 +127,9 @@ def chart_csv(key: str, chart: str, context: str | None):
     """The rows one figure shows, as CSV, for the same filter and context (every row of a table)."""
     report = registry.lookup(key)
     flt = current_filter()
-    ctx = {**report.context(db.session, flt, context, request.args), "all_rows": True}
-    result = registry.build(report, chart, db.session, flt, ctx)
+    reads = report_session()
+    ctx = {**report.context(reads, flt, context, request.args), "all_rows": True}
+    result = registry.build(report, chart, reads, flt, ctx)
     name = "-".join(p for p in (report.key, context, chart, flt.start.isoformat(), flt.end.isoformat()) if p)
     return csv_response(f"{name}.csv", result.header, result.rows)
 
