@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import Connection, bindparam, text
+from sqlalchemy.orm import Session
 
 from webapp.models import metadata
 from webapp.models.core.partitioning import PARTITION_NAME, PARTITIONED
 
 AHEAD_MONTHS = 3
 DELETE_BATCH = 10_000
+LOCK_TIMEOUT = "30s"
 
 
 def month_start(day: date, shift: int = 0) -> date:
@@ -125,13 +127,10 @@ def ensure_partitions(connection: Connection, today: date, ahead: int = AHEAD_MO
     return created
 
 
-def run_partition_job() -> dict:
-    """The `raw_partitions` job: partitions ahead, in one transaction."""
-    from webapp.extensions import db
-
-    with db.engine.begin() as connection:
-        created = ensure_partitions(connection, datetime.now(UTC).date())
-    return {"created": len(created), "partitions": created}
+def create_partitions(session: Session, today: date | None = None) -> dict:
+    """The `raw_partitions` job: this month's and the coming months' partitions (PostgreSQL)."""
+    created = ensure_partitions(session.connection(), today or datetime.now(UTC).date())
+    return {"partitions_created": len(created), "names": ", ".join(created) or "none"}
 
 
 @dataclass
@@ -177,6 +176,9 @@ def _drop_partitions(
     connection: Connection, table: str, key: str, cut: date, dry_run: bool, say: Callable[[str], None]
 ) -> list[RetentionStep]:
     steps = []
+    # Detaching waits for every open transaction reading the table: give up rather than queue
+    # every other reader behind it.
+    connection.exec_driver_sql(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
     for name, bounds in sorted(existing_partitions(connection, table).items()):
         if bounds is None or bounds[1] > cut:
             continue

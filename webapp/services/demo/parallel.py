@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection as Pipe
 
 from sqlalchemy import create_engine
@@ -39,6 +39,8 @@ class ChunkDone:
     learners: list[LearnerInfo]
     counts: dict[str, int]
     insert_seconds: float
+    # table -> (columns, rows) for the parent to write (SQLite); empty when the worker wrote them
+    rows: dict[str, tuple[tuple[str, ...], list[tuple]]] = field(default_factory=dict)
 
 
 def default_workers() -> int:
@@ -104,9 +106,10 @@ def write_learners_in_parallel(
             raise RuntimeError(f"a demo worker failed:\n{payload}")
         if kind == "counts":
             return payload
+        written = _write_in_parent(ctx.writer, payload) if payload.rows else sum(payload.counts.values())
         done[payload.index] = payload
         learners_done += len(payload.learners)
-        rows_done += sum(payload.counts.values())
+        rows_done += written
         insert_seconds += payload.insert_seconds
         tick(learners_done, rows_done)
         return None
@@ -155,13 +158,19 @@ def _worker(
     """Generate and write chunks number, number + workers, ...; never return (see the end)."""
     status = 0
     try:
-        engine = create_engine(url)
-        with engine.connect() as connection, bulk_loading(connection):
-            writer = BulkWriter(connection)
-            columns = id_columns()
+        columns = id_columns()
+        if ctx.writer.dialect == "sqlite":
+            # One writer at a time, and a writer's page cache is only warm while it alone writes:
+            # the parent writes what the workers generate.
             for index in range(number, len(chunks), workers):
-                _one_chunk(ctx, chunks[index], index, start_ids, writer, columns, pipe)
-        engine.dispose()
+                _one_chunk(ctx, chunks[index], index, start_ids, None, columns, pipe)
+        else:
+            engine = create_engine(url)
+            with engine.connect() as connection, bulk_loading(connection):
+                writer = BulkWriter(connection)
+                for index in range(number, len(chunks), workers):
+                    _one_chunk(ctx, chunks[index], index, start_ids, writer, columns, pipe)
+            engine.dispose()
     except BaseException:  # reported to the parent, which raises it
         status = 1
         with contextlib.suppress(OSError):
@@ -177,12 +186,12 @@ def _one_chunk(
     bounds: tuple[int, int],
     index: int,
     start_ids: dict[str, int],
-    writer: BulkWriter,
+    writer: BulkWriter | None,
     columns: dict[str, list[tuple[int, str]]],
     pipe: Pipe,
 ) -> None:
     first, stop = bounds
-    local = BulkWriter(None, dialect=writer.dialect)
+    local = BulkWriter(None, dialect=writer.dialect if writer else "sqlite")
     # Learners take one user id each, in order: their ids are known before the chunk is made.
     local._next_ids["users"] = start_ids.get("users", 1) + first
     chunk_ctx = replace(ctx, writer=local, learners=[])
@@ -201,6 +210,13 @@ def _one_chunk(
         moved = [(position, shift[target]) for position, target in columns[name] if target in shift]
         if moved and rows:
             rows[:] = _shifted(rows, moved)
+    for info in chunk_ctx.learners:
+        info.group = replace(info.group, path_modules=[])  # the parent puts its own back
+    if writer is None:  # the parent writes them
+        rows = {name: (local.columns[name], rows) for name, rows in local.buffers.items() if rows}
+        pipe.send(("done", ChunkDone(index, chunk_ctx.learners, {}, 0.0, rows)))
+        return
+    for name, rows in local.buffers.items():
         writer.columns[name] = local.columns[name]
         writer.buffers[name] = rows
         writer.counts.setdefault(name, 0)
@@ -209,11 +225,21 @@ def _one_chunk(
     writer.flush()
     writer.connection.commit()
     counts = {name: writer.counts[name] - counts_before.get(name, 0) for name in writer.counts}
-    for info in chunk_ctx.learners:
-        info.group = replace(info.group, path_modules=[])  # the parent puts its own back
     written = {name: count for name, count in counts.items() if count}
-    done = ChunkDone(index, chunk_ctx.learners, written, writer.seconds - before)
-    pipe.send(("done", done))
+    pipe.send(("done", ChunkDone(index, chunk_ctx.learners, written, writer.seconds - before)))
+
+
+def _write_in_parent(writer: BulkWriter, chunk: ChunkDone) -> int:
+    """Write a chunk a worker generated (SQLite), counted as the parent's own rows; return them."""
+    for name, (columns, rows) in chunk.rows.items():
+        writer.columns[name] = columns
+        writer.buffers.setdefault(name, []).extend(rows)
+        writer.counts.setdefault(name, 0)
+    before = sum(writer.counts.values())
+    writer.flush()
+    writer.connection.commit()
+    chunk.rows = {}
+    return sum(writer.counts.values()) - before
 
 
 def _local_first(name: str, start_ids: dict[str, int], first: int) -> int:
