@@ -5,9 +5,12 @@ only the row ids tie them together (one process numbers every table's rows in le
 A worker therefore generates a chunk of learners with ids counted from 1, tells the parent how
 many rows of each table the chunk made, receives the ids its chunk starts at (the sum of the
 earlier chunks' counts: the parent hands them out in chunk order), moves its ids there and
-writes the chunk over a connection of its own: COPY on PostgreSQL, executemany on SQLite
-(whose writers take turns on the database's lock). The rows are the same whatever the number
-of processes; the tests compare a seed made by one process with one made by several.
+sends the rows to the parent, which writes them over its one connection (COPY on PostgreSQL,
+executemany on SQLite) while the workers generate the next chunks. One writer suits SQLite
+(one writer at a time; several connections writing in turn were measured slower, their page
+caches going cold) and keeps a 2-core machine from running more busy processes than cores.
+The rows are the same whatever the number of processes; the tests compare a seed made by one
+process with one made by several.
 """
 
 import contextlib
@@ -18,12 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection as Pipe
 
-from sqlalchemy import create_engine
-
 from webapp.models import metadata
 from webapp.services.demo.activity import LearnerGenerator
 from webapp.services.demo.context import Context, LearnerInfo
-from webapp.services.demo.database import bulk_loading
 from webapp.services.demo.writer import BulkWriter
 
 # Learners per chunk: small enough that a worker holds a chunk's rows in memory (about a
@@ -33,13 +33,11 @@ MAX_CHUNK = 100
 
 @dataclass
 class ChunkDone:
-    """What a worker reports once a chunk is written."""
+    """A generated chunk: its learners and its renumbered rows."""
 
     index: int
     learners: list[LearnerInfo]
-    counts: dict[str, int]
-    insert_seconds: float
-    # table -> (columns, rows) for the parent to write (SQLite); empty when the worker wrote them
+    # table -> (columns, rows), for the parent to write
     rows: dict[str, tuple[tuple[str, ...], list[tuple]]] = field(default_factory=dict)
 
 
@@ -48,9 +46,9 @@ def default_workers() -> int:
     return max(1, min(8, os.cpu_count() or 1))
 
 
-def can_fork(url: str) -> bool:
-    """Whether workers can reach the database: not a private in-memory SQLite one."""
-    return "fork" in multiprocessing.get_all_start_methods() and ":memory:" not in url and url != "sqlite://"
+def can_fork() -> bool:
+    """Whether this platform starts workers by forking (they inherit the seed's context)."""
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def chunk_bounds(learners: int, size_chunk: int, workers: int) -> list[tuple[int, int]]:
@@ -71,23 +69,23 @@ def id_columns() -> dict[str, list[tuple[int, str]]]:
     return found
 
 
-def write_learners_in_parallel(
-    ctx: Context, url: str, workers: int, tick: Callable[[int, int], None]
-) -> float:
-    """Generate and write every learner in `workers` processes; return the seconds spent writing.
+def write_learners_in_parallel(ctx: Context, workers: int, tick: Callable[[int, int], None]) -> None:
+    """Generate every learner in `workers - 1` processes and write them from this one.
 
     On return `ctx.learners` holds every learner in order and `ctx.writer` counts their rows and
     numbers what follows after them, exactly as if this process had generated them.
     """
-    chunks = chunk_bounds(ctx.size.learners, ctx.size.chunk, workers)
-    workers = min(workers, len(chunks))
+    # This process writes (one connection: SQLite has one writer at a time, and a writer's page
+    # cache stays warm); the others generate.
+    chunks = chunk_bounds(ctx.size.learners, ctx.size.chunk, max(1, workers - 1))
+    workers = max(1, min(workers - 1, len(chunks)))
     start_ids = dict(ctx.writer._next_ids)
     fork = multiprocessing.get_context("fork")
     pipes, processes = [], []
     for number in range(workers):
         parent_end, child_end = fork.Pipe()
         process = fork.Process(
-            target=_worker, args=(ctx, url, chunks, number, workers, start_ids, child_end), daemon=True
+            target=_worker, args=(ctx, chunks, number, workers, start_ids, child_end), daemon=True
         )
         process.start()
         child_end.close()
@@ -95,22 +93,20 @@ def write_learners_in_parallel(
         processes.append(process)
     done: dict[int, ChunkDone] = {}
     learners_done = rows_done = 0
-    insert_seconds = 0.0
     next_ids = dict(start_ids)
 
     def receive(pipe: Pipe) -> tuple | None:
         """Take one message: a chunk's counts are returned, a written chunk is noted."""
-        nonlocal learners_done, rows_done, insert_seconds
+        nonlocal learners_done, rows_done
         kind, payload = pipe.recv()
         if kind == "error":
             raise RuntimeError(f"a demo worker failed:\n{payload}")
         if kind == "counts":
             return payload
-        written = _write_in_parent(ctx.writer, payload) if payload.rows else sum(payload.counts.values())
+        written = _write_in_parent(ctx.writer, payload)
         done[payload.index] = payload
         learners_done += len(payload.learners)
         rows_done += written
-        insert_seconds += payload.insert_seconds
         tick(learners_done, rows_done)
         return None
 
@@ -140,37 +136,23 @@ def write_learners_in_parallel(
         for info in done[index].learners:
             info.group = groups[info.group.id]
             ctx.learners.append(info)
-        for name, count in done[index].counts.items():
-            ctx.writer.counts[name] = ctx.writer.counts.get(name, 0) + count
     ctx.writer._next_ids.update(next_ids)
-    return insert_seconds
 
 
 def _worker(
     ctx: Context,
-    url: str,
     chunks: list[tuple[int, int]],
     number: int,
     workers: int,
     start_ids: dict[str, int],
     pipe: Pipe,
 ) -> None:
-    """Generate and write chunks number, number + workers, ...; never return (see the end)."""
+    """Generate chunks number, number + workers, ...; never return (see the end)."""
     status = 0
     try:
         columns = id_columns()
-        if ctx.writer.dialect == "sqlite":
-            # One writer at a time, and a writer's page cache is only warm while it alone writes:
-            # the parent writes what the workers generate.
-            for index in range(number, len(chunks), workers):
-                _one_chunk(ctx, chunks[index], index, start_ids, None, columns, pipe)
-        else:
-            engine = create_engine(url)
-            with engine.connect() as connection, bulk_loading(connection):
-                writer = BulkWriter(connection)
-                for index in range(number, len(chunks), workers):
-                    _one_chunk(ctx, chunks[index], index, start_ids, writer, columns, pipe)
-            engine.dispose()
+        for index in range(number, len(chunks), workers):
+            _one_chunk(ctx, chunks[index], index, start_ids, columns, pipe)
     except BaseException:  # reported to the parent, which raises it
         status = 1
         with contextlib.suppress(OSError):
@@ -186,12 +168,12 @@ def _one_chunk(
     bounds: tuple[int, int],
     index: int,
     start_ids: dict[str, int],
-    writer: BulkWriter | None,
     columns: dict[str, list[tuple[int, str]]],
     pipe: Pipe,
 ) -> None:
+    """Generate one chunk, learn where its ids start, renumber and send its rows to the parent."""
     first, stop = bounds
-    local = BulkWriter(None, dialect=writer.dialect if writer else "sqlite")
+    local = BulkWriter(None, dialect=ctx.writer.dialect)
     # Learners take one user id each, in order: their ids are known before the chunk is made.
     local._next_ids["users"] = start_ids.get("users", 1) + first
     chunk_ctx = replace(ctx, writer=local, learners=[])
@@ -212,25 +194,12 @@ def _one_chunk(
             rows[:] = _shifted(rows, moved)
     for info in chunk_ctx.learners:
         info.group = replace(info.group, path_modules=[])  # the parent puts its own back
-    if writer is None:  # the parent writes them
-        rows = {name: (local.columns[name], rows) for name, rows in local.buffers.items() if rows}
-        pipe.send(("done", ChunkDone(index, chunk_ctx.learners, {}, 0.0, rows)))
-        return
-    for name, rows in local.buffers.items():
-        writer.columns[name] = local.columns[name]
-        writer.buffers[name] = rows
-        writer.counts.setdefault(name, 0)
-    before = writer.seconds
-    counts_before = dict(writer.counts)
-    writer.flush()
-    writer.connection.commit()
-    counts = {name: writer.counts[name] - counts_before.get(name, 0) for name in writer.counts}
-    written = {name: count for name, count in counts.items() if count}
-    pipe.send(("done", ChunkDone(index, chunk_ctx.learners, written, writer.seconds - before)))
+    rows = {name: (local.columns[name], rows) for name, rows in local.buffers.items() if rows}
+    pipe.send(("done", ChunkDone(index, chunk_ctx.learners, rows)))
 
 
 def _write_in_parent(writer: BulkWriter, chunk: ChunkDone) -> int:
-    """Write a chunk a worker generated (SQLite), counted as the parent's own rows; return them."""
+    """Write a chunk a worker generated, counted as this process's own rows; return how many."""
     for name, (columns, rows) in chunk.rows.items():
         writer.columns[name] = columns
         writer.buffers.setdefault(name, []).extend(rows)

@@ -60,15 +60,14 @@ def seed_demo(
     """Fill an empty database with demo data ending on `end`; derive the gamification state.
 
     With `send`, learners and their activity go through the ingest API (see `via_api`).
-    With `workers` above 1 learners are generated and written by that many processes (see
-    `parallel`): the same rows, sooner.
+    With `workers` above 1, `workers - 1` processes generate the learners while this one writes
+    them (see `parallel`): the same rows, sooner.
     """
     spec = SIZES[size]
     report = _note = progress or (lambda *_: None)
     started = time.perf_counter()
     with session.get_bind().connect() as connection, bulk_loading(connection):
         rows = [0]
-        worker_insert_seconds = 0.0
 
         def on_rows(count: int) -> None:
             rows[0] += count
@@ -77,15 +76,14 @@ def seed_demo(
         ctx = Context(writer, spec, seed, end)
         _write_setup(ctx)
         connection.commit()
-        url = connection.engine.url.render_as_string(hide_password=False)
-        parallel = send is None and workers > 1 and can_fork(url)
+        parallel = send is None and workers > 1 and can_fork()
         if parallel:
             worker_rows = rows[0]
 
             def tick(done: int, written: int) -> None:
                 _note("learners", done, spec.learners, worker_rows + written)
 
-            worker_insert_seconds = write_learners_in_parallel(ctx, url, workers, tick)
+            write_learners_in_parallel(ctx, workers, tick)
             rows[0] = sum(ctx.writer.counts.values())
         else:
             _write_learners(ctx, lambda done: _note("learners", done, spec.learners, rows[0]))
@@ -101,8 +99,7 @@ def seed_demo(
         learners=spec.learners,
         workers=workers if parallel else 1,
     )
-    # With workers: seconds summed over the processes, which write at the same time.
-    report.extra["insert_seconds"] = ctx.writer.seconds + worker_insert_seconds
+    report.extra["insert_seconds"] = ctx.writer.seconds
     if derive:
         begun = time.perf_counter()
         report.derived = derive_state(session, end, progress)
