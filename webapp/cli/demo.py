@@ -57,8 +57,8 @@ demo = click.Group("demo", help="Demo data for trying the app out.")
     "--workers",
     type=click.IntRange(1, 64),
     default=None,
-    help="Processes generating learners; the data is the same for any number"
-    "  [default: one per core, at most 8]",
+    help="Processes: above 1, N-1 generate learners while this one writes them; the data is the same"
+    " for any number  [default: one per core (at most 8) on 4 cores or more, else 1]",
 )
 def seed_command(
     size: str,

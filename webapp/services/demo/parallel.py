@@ -42,8 +42,13 @@ class ChunkDone:
 
 
 def default_workers() -> int:
-    """One process per core, at most 8 (the database needs some of the machine too)."""
-    return max(1, min(8, os.cpu_count() or 1))
+    """One process per core (at most 8) from 4 cores up; one process below that.
+
+    Generating and writing each keep a core busy and the database wants one too: on 2 cores the
+    extra process was measured slower than one process doing both (bench/FINDINGS.md).
+    """
+    cores = os.cpu_count() or 1
+    return min(8, cores) if cores >= 4 else 1
 
 
 def can_fork() -> bool:
