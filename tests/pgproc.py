@@ -85,3 +85,24 @@ def postgres_server() -> Iterator[PostgresProcess]:
         if server.data.exists() and server.running():
             server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def standby_of(primary: PostgresProcess) -> Iterator[PostgresProcess]:
+    """A streaming replica of a running cluster: `pg_basebackup -R` into a second cluster, started
+    on another free port (initdb's trust rules already admit replication from 127.0.0.1)."""
+    root = Path(tempfile.mkdtemp(prefix="shiksha-pg-standby-"))
+    if primary.as_user:
+        shutil.chown(root, "postgres", "postgres")
+    standby = PostgresProcess(primary.bindir, root, primary.as_user)
+    try:
+        standby._run(
+            "pg_basebackup", "-D", str(standby.data), "-R", "-X", "stream", "-c", "fast", "--no-sync",
+            "-h", "127.0.0.1", "-p", str(primary.port), "-U", "postgres",
+        )  # fmt: skip
+        standby.start()
+        yield standby
+    finally:
+        if standby.data.exists() and standby.running():
+            standby.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -38,6 +38,9 @@ def create_app(config: Config | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extensions to this app."""
     db.init_app(app)
+    from webapp.replica import init_replica
+
+    init_replica(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     if app.config.get("CACHE_TYPE") == "RedisCache":

@@ -65,6 +65,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # Report pages and CSVs read from this PostgreSQL streaming replica when set (webapp/replica.py).
+    REPLICA_DATABASE_URL: str | None = None
+    REPLICA_LAG_NOTICE_SECONDS = 30.0  # pages say how far behind the replica is past this
+    REPLICA_RETRY_SECONDS = 30.0  # after the replica failed to answer, read the primary this long
+    REPLICA_CONNECT_TIMEOUT = 2
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -157,6 +162,11 @@ class Config:
         self.CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL") or self.CACHE_REDIS_URL
         if self.CACHE_REDIS_URL and self.CACHE_TYPE == "SimpleCache":
             self.CACHE_TYPE = "RedisCache"
+        self.REPLICA_DATABASE_URL = os.environ.get("REPLICA_DATABASE_URL") or self.REPLICA_DATABASE_URL
+        self.REPLICA_LAG_NOTICE_SECONDS = env_float(
+            "REPLICA_LAG_NOTICE_SECONDS", self.REPLICA_LAG_NOTICE_SECONDS
+        )
+        self.REPLICA_RETRY_SECONDS = env_float("REPLICA_RETRY_SECONDS", self.REPLICA_RETRY_SECONDS)
         self.CHECK_DATABASE_AT_START = env_bool("CHECK_DATABASE_AT_START", self.CHECK_DATABASE_AT_START)
         self.REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", self.REDIS_TIMEOUT_SECONDS)
         self.REDIS_RETRY_SECONDS = env_float("REDIS_RETRY_SECONDS", self.REDIS_RETRY_SECONDS)

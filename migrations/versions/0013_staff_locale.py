@@ -6,7 +6,7 @@ timestamp is set), and the browser's Accept-Language before that. Existing rows 
 choice recorded.
 
 Revision ID: 0013_staff_locale
-Revises: 0011_scale_indexes
+Revises: 0012_raw_partitions
 Create Date: 2026-12-01 19:05:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_staff_locale'
-down_revision = '0011_scale_indexes'
+down_revision = '0012_raw_partitions'
 branch_labels = None
 depends_on = None
 

@@ -16,6 +16,7 @@ from tests.dbutil import scratch_postgres_database
 from webapp import create_app
 from webapp.extensions import db
 from webapp.models import metadata
+from webapp.models.core.partitioning import PARTITION_NAME, PARTITIONED, skip_in_comparison
 
 pytestmark = [
     pytest.mark.slow,
@@ -67,13 +68,23 @@ def empty_app(request, tmp_path) -> Iterator[Flask]:
 
 
 def tables() -> set[str]:
-    return set(inspect(db.engine).get_table_names())
+    """The tables, without the monthly partitions of the raw tables (PostgreSQL)."""
+    names = set(inspect(db.engine).get_table_names())
+    return {n for n in names if not (m := PARTITION_NAME.match(n)) or m.group("table") not in PARTITIONED}
+
+
+def on_this_backend(index) -> bool:
+    """Whether the models create this index on the current backend (some are for one only)."""
+    only = getattr(index, "_ddl_if", None)
+    return only is None or only.dialect in (None, db.engine.dialect.name)
 
 
 def drift() -> list:
     """What autogenerate would still write: configured like migrations/env.py."""
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True, "render_as_batch": True})
+        include = skip_in_comparison(conn.dialect.name)
+        opts = {"compare_type": True, "render_as_batch": True, "include_object": include}
+        context = MigrationContext.configure(conn, opts=opts)
         return compare_metadata(context, metadata)
 
 
@@ -115,7 +126,7 @@ def test_upgrade_creates_every_constraint_and_index(empty_app):
         assert wanted.get("CheckConstraint", set()) <= found_checks, table.name
         assert wanted.get("UniqueConstraint", set()) <= found_uniques, table.name
         assert wanted.get("ForeignKeyConstraint", set()) <= found_fks, table.name
-        assert {i.name for i in table.indexes} <= found_indexes, table.name
+        assert {i.name for i in table.indexes if on_this_backend(i)} <= found_indexes, table.name
 
 
 def test_enum_check_constraints_exist(empty_app):

@@ -13,10 +13,11 @@ def _groups() -> list:
     # Imported here so that importing webapp.cli stays cheap.
     from webapp.cli.analytics import analytics
     from webapp.cli.api_clients import api_clients
+    from webapp.cli.data import data
     from webapp.cli.demo import demo
     from webapp.cli.gamification import gamification
     from webapp.cli.jobs import jobs
     from webapp.cli.users import users
 
-    groups: list = [analytics, api_clients, demo, gamification, jobs, users]
+    groups: list = [analytics, api_clients, data, demo, gamification, jobs, users]
     return groups

@@ -19,6 +19,7 @@ from webapp.services.demo import (
     learner_count,
     seed_demo,
 )
+from webapp.services.demo.parallel import default_workers
 
 demo = click.Group("demo", help="Demo data for trying the app out.")
 
@@ -52,8 +53,22 @@ demo = click.Group("demo", help="Demo data for trying the app out.")
     help="With --via-api: a running server's API root, e.g. http://127.0.0.1:8000/api/v1, with the token"
     " of a client holding both scopes in SHIKSHADISHA_API_TOKEN.",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Processes: above 1, N-1 generate learners while this one writes them; the data is the same"
+    " for any number  [default: one per core (at most 8) on 4 cores or more, else 1]",
+)
 def seed_command(
-    size: str, seed: int, end_date, reset: bool, if_empty: bool, via_api: bool, api_url: str | None
+    size: str,
+    seed: int,
+    end_date,
+    reset: bool,
+    if_empty: bool,
+    via_api: bool,
+    api_url: str | None,
+    workers: int | None,
 ) -> None:
     """Load demo learners, their activity and the gamification derived from it."""
     if api_url and not via_api:
@@ -76,7 +91,9 @@ def seed_command(
     end = end_date.date() if end_date else datetime.now(UTC).date() - timedelta(days=1)
     click.echo(f"Seeding the {size} demo (seed {seed}, {SIZES[size].days} days ending {end})...", err=True)
     with api_sender(api_url) if via_api else nullcontext() as send:
-        report = seed_demo(db.session, size, seed, end, progress=_Progress(), send=send)
+        report = seed_demo(
+            db.session, size, seed, end, progress=_Progress(), send=send, workers=workers or default_workers()
+        )
     click.echo("", err=True)
     if via_api:
         click.echo(f"sent through the API: {send.sent} items in {send.calls} batches", err=True)
@@ -110,7 +127,8 @@ def _print_summary(report: SeedReport) -> None:
         if count:
             click.echo(f"{table:<28}{count:>14,}")
     click.echo(f"{'raw rows written':<28}{report.rows:>14,}")
-    click.echo(f"{report.rows_per_second:,.0f} rows/s over {report.seconds:.1f} s")
+    processes = f" ({report.workers} processes)" if report.workers > 1 else ""
+    click.echo(f"{report.rows_per_second:,.0f} rows/s over {report.seconds:.1f} s{processes}")
     derived = sum(report.derived.values())
     click.echo(f"derived by the rules engine: {derived:,} rows in {report.derive_seconds:.1f} s")
     for name, count in sorted(report.derived.items()):

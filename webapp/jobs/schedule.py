@@ -89,6 +89,10 @@ JOBS: tuple[Job, ...] = (
         "daily at 00:05 UTC", crontab(minute=5, hour=0), timedelta(minutes=60)),
     Job("housekeeping", "Housekeeping", "Deletes job runs older than 30 days.",
         "daily at 03:00 UTC", crontab(minute=0, hour=3), timedelta(minutes=30)),
+    Job("raw_partitions", "Raw activity partitions",
+        "PostgreSQL: creates the monthly partitions of the raw event tables for this month and the "
+        "next 3 (idempotent), so that new rows never land in the default partition.",
+        "daily at 03:10 UTC", crontab(minute=10, hour=3), timedelta(minutes=30)),
 )  # fmt: skip
 BY_NAME = {job.name: job for job in JOBS}
 

@@ -102,8 +102,17 @@ def housekeeping(self, trigger: str = "schedule") -> dict:
     return run_job("housekeeping", work, trigger, self.request.id)
 
 
+@_task("raw_partitions")
+def raw_partitions(self, trigger: str = "schedule") -> dict:
+    """Create the coming months' partitions of the raw tables."""
+    from webapp.services.partitions import create_partitions
+
+    return run_job("raw_partitions", create_partitions, trigger, self.request.id)
+
+
 TASKS = {
     task.name.removeprefix("jobs."): task
     for task in (engine_update, analytics_refresh, deliver_notifications, notify_triggers, teacher_digest,
-                 expire_duels, grant_freezes, streak_rollover, daily_rollover, housekeeping)
+                 expire_duels, grant_freezes, streak_rollover, daily_rollover, housekeeping,
+                 raw_partitions)
 }  # fmt: skip

@@ -16,6 +16,7 @@ from webapp.auth.access import REPORTS, Action, can
 from webapp.extensions import db, login_manager
 from webapp.i18n import DEFAULT_LOCALE, day_text, number, parse
 from webapp.jobs.schedule import BY_NAME
+from webapp.replica import report_session
 from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
 from webapp.reports.definitions import DEFINITIONS, RANGE, csv_header, plural
@@ -55,10 +56,12 @@ def require_report_reader():
 def current_filter(args: MultiDict | None = None) -> ReportFilter:
     """The filter of this request (or of args), for the signed-in user (404 for a group they may
     not see); its range ends by the last day complete for every learner, never in the future."""
-    zones = cached("meta.zones", {}, lambda: learner_zones(db.session))
+    zones = cached("meta.zones", {}, lambda: learner_zones(report_session()))
     now = datetime.now(UTC)
     complete, latest = last_complete_day(now, zones), latest_day(now, zones)
-    return parse_filter(db.session, current_user, request.args if args is None else args, complete, latest)
+    return parse_filter(
+        report_session(), current_user, request.args if args is None else args, complete, latest
+    )
 
 
 def range_notice(flt: ReportFilter) -> str:
@@ -66,7 +69,7 @@ def range_notice(flt: ReportFilter) -> str:
     if flt.scope.key is None:
         return ""
     first = cached(
-        "meta.first_day", {"scope": flt.scope.key}, lambda: first_active_day(db.session, flt.scope.key)
+        "meta.first_day", {"scope": flt.scope.key}, lambda: first_active_day(report_session(), flt.scope.key)
     )
     return RANGE["before_data"].format(day=day_text(first)) if first and flt.end < first else ""
 
@@ -86,7 +89,7 @@ def report_helpers() -> dict:
 
 def data_as_of() -> str:
     """How often the figures are updated and when they last were, for the page header."""
-    at = cached("meta.refreshed", {}, lambda: last_refreshed_at(db.session))
+    at = cached("meta.refreshed", {}, lambda: last_refreshed_at(report_session()))
     minutes = round((BY_NAME["analytics_refresh"].interval or 0) / 60)
     return plural("data_as_of", minutes, time=f"{at:%Y-%m-%d %H:%M}") if at else plural("no_refresh", minutes)
 
@@ -118,8 +121,9 @@ def page(key: str, context: str | None):
     if report.key != key:  # an earlier key of the report: its URL today
         return redirect(url_for("reports.page", key=report.key, context=context, **request.args))
     flt = current_filter()
-    ctx = report.context(db.session, flt, context, request.args)
-    charts = registry.build_all(report, db.session, flt, ctx)
+    reads = report_session()  # the replica's, when one is configured and answers
+    ctx = report.context(reads, flt, context, request.args)
+    charts = registry.build_all(report, reads, flt, ctx)
     notice = range_notice(flt)
     return render_template(report.template, report=report, flt=flt, ctx=ctx, charts=charts, notice=notice)
 
@@ -138,8 +142,9 @@ def chart_csv(key: str, chart: str, context: str | None):
     report = registry.lookup(key)
     with force_locale(DEFAULT_LOCALE):
         flt = current_filter()
-        ctx = {**report.context(db.session, flt, context, request.args), "all_rows": True}
-        result = registry.build(report, chart, db.session, flt, ctx)
+        reads = report_session()
+        ctx = {**report.context(reads, flt, context, request.args), "all_rows": True}
+        result = registry.build(report, chart, reads, flt, ctx)
     header = result.header
     if lang is not None:
         with force_locale(parse(lang)):

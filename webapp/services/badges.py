@@ -125,6 +125,7 @@ def _evaluate_one(session: Session, badge: Badge, user_ids: list[int] | None) ->
         select(metric.c.user_id)
         .join(User, User.id == metric.c.user_id)
         .where(User.role == Role.LEARNER, metric.c.value >= badge.criteria_threshold, ~held.exists())
+        .order_by(metric.c.user_id)  # holdings numbered in learner order, whatever the scan order
     )
     now = utcnow()
     rows = [

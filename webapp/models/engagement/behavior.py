@@ -7,7 +7,12 @@ from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, Integer, Strin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from webapp.models.core.base import Base
-from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, ingest_key_index, utcnow
+from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, utcnow
+from webapp.models.core.partitioning import (
+    default_partition_ddl,
+    partitioned_args,
+    partitioned_ingest_key_indexes,
+)
 from webapp.models.core.types import JSONType, UTCDateTime, big_id
 
 
@@ -19,7 +24,8 @@ class BehaviorEvent(IngestKeyMixin, LocalTimeMixin, Base):
         Index("ix_behavior_events_user_occurred", "user_id", "occurred_at"),
         Index("ix_behavior_events_occurred_at", "occurred_at"),
         Index("ix_behavior_events_name", "name"),
-        ingest_key_index("behavior_events"),
+        *partitioned_ingest_key_indexes("behavior_events"),
+        partitioned_args("behavior_events"),
     )
     local_time_source = "occurred_at"
 
@@ -31,6 +37,9 @@ class BehaviorEvent(IngestKeyMixin, LocalTimeMixin, Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
 
     user: Mapped["User"] = relationship(back_populates="behavior_events")  # noqa: F821
+
+
+default_partition_ddl(BehaviorEvent.__table__)
 
 
 class UserEngagementProfile(Base):

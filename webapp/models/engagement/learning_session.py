@@ -9,6 +9,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from webapp.models.core.base import Base
 from webapp.models.core.enums import ContentType, Device, SessionEventType, str_enum
 from webapp.models.core.mixins import IngestKeyMixin, LocalTimeMixin, ingest_key_index
+from webapp.models.core.partitioning import (
+    default_partition_ddl,
+    partitioned_args,
+    partitioned_ingest_key_indexes,
+)
 from webapp.models.core.types import JSONType, UTCDateTime, big_id
 
 
@@ -64,7 +69,8 @@ class SessionEvent(IngestKeyMixin, LocalTimeMixin, Base):
         Index("ix_session_events_user_occurred", "user_id", "occurred_at"),
         # The admin list sorted by event type: an index walk, not a sort of every row.
         Index("ix_session_events_event_type_occurred", "event_type", "occurred_at"),
-        ingest_key_index("session_events"),
+        *partitioned_ingest_key_indexes("session_events"),
+        partitioned_args("session_events"),
     )
     local_time_source = "occurred_at"
 
@@ -80,3 +86,6 @@ class SessionEvent(IngestKeyMixin, LocalTimeMixin, Base):
 
     session: Mapped[LearningSession] = relationship(back_populates="events")
     user: Mapped["User"] = relationship()  # noqa: F821
+
+
+default_partition_ddl(SessionEvent.__table__)

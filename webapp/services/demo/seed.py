@@ -12,6 +12,7 @@ from webapp.services.demo.activity import LearnerGenerator
 from webapp.services.demo.catalogue import write_catalogue
 from webapp.services.demo.context import Context
 from webapp.services.demo.database import bulk_loading, reset_sequences
+from webapp.services.demo.parallel import can_fork, write_learners_in_parallel
 from webapp.services.demo.people import write_groups, write_staff
 from webapp.services.demo.sizes import SIZES
 from webapp.services.demo.via_api import ApiWriter, Send
@@ -32,6 +33,7 @@ class SeedReport:
     derived: dict[str, int] | None = None
     derive_seconds: float = 0.0
     learners: int = 0
+    workers: int = 1
     extra: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -53,10 +55,13 @@ def seed_demo(
     progress: Progress | None = None,
     derive: bool = True,
     send: Send | None = None,
+    workers: int = 1,
 ) -> SeedReport:
     """Fill an empty database with demo data ending on `end`; derive the gamification state.
 
     With `send`, learners and their activity go through the ingest API (see `via_api`).
+    With `workers` above 1, `workers - 1` processes generate the learners while this one writes
+    them (see `parallel`): the same rows, sooner.
     """
     spec = SIZES[size]
     report = _note = progress or (lambda *_: None)
@@ -71,14 +76,29 @@ def seed_demo(
         ctx = Context(writer, spec, seed, end)
         _write_setup(ctx)
         connection.commit()
-        _write_learners(ctx, lambda done: _note("learners", done, spec.learners, rows[0]))
+        parallel = send is None and workers > 1 and can_fork()
+        if parallel:
+            worker_rows = rows[0]
+
+            def tick(done: int, written: int) -> None:
+                _note("learners", done, spec.learners, worker_rows + written)
+
+            write_learners_in_parallel(ctx, workers, tick)
+            rows[0] = sum(ctx.writer.counts.values())
+        else:
+            _write_learners(ctx, lambda done: _note("learners", done, spec.learners, rows[0]))
         connection.commit()
         if send is None:  # connections, duels, notices name learners by the seed's own ids
             _write_social(ctx)
             _note("social", 1, 1, rows[0])
         reset_sequences(connection)
         connection.commit()
-    report = SeedReport(dict(ctx.writer.counts), time.perf_counter() - started, learners=spec.learners)
+    report = SeedReport(
+        dict(ctx.writer.counts),
+        time.perf_counter() - started,
+        learners=spec.learners,
+        workers=workers if parallel else 1,
+    )
     report.extra["insert_seconds"] = ctx.writer.seconds
     if derive:
         begun = time.perf_counter()

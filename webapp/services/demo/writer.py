@@ -46,9 +46,15 @@ def epoch_of(day: date) -> int:
 class BulkWriter:
     """Buffers rows per table and writes them in large batches, in foreign-key order."""
 
-    def __init__(self, connection: Connection, on_rows: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        connection: Connection | None,
+        on_rows: Callable[[int], None] | None = None,
+        dialect: str | None = None,
+    ) -> None:
+        # Without a connection (a worker's chunk, see `parallel`) it only buffers and numbers rows.
         self.connection = connection
-        self.dialect = connection.dialect.name
+        self.dialect = dialect or connection.dialect.name
         self.fmt = TimeFormat(self.dialect)
         self.columns: dict[str, tuple[str, ...]] = {}
         self.buffers: dict[str, list[tuple]] = {}

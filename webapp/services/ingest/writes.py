@@ -11,6 +11,7 @@ than the database to run.
 
 # ruff: noqa: S608 - table and column names come from the models; values are COPYed or bound.
 
+import zlib
 from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import Any
@@ -19,6 +20,7 @@ from psycopg.types.json import Jsonb
 from sqlalchemy import Row, Table, select
 from sqlalchemy.orm import Session
 
+from webapp.models.core.partitioning import PARTITIONED
 from webapp.services.points import dialect_insert
 
 # Columns that a client's item does not describe: never compared.
@@ -98,8 +100,23 @@ def _copy_insert(
         for row in rows:
             copy.write_row([_copyable(row[c]) for c in columns])
     target = "" if any_conflict else "(api_client_id, external_id) WHERE external_id IS NOT NULL"
+    new = ""
+    if table.name in PARTITIONED:
+        # The unique index also holds the time (a partitioned table's must): a resend of an item
+        # at another time would pass it. Check the pair, under a lock per table and client that
+        # makes a racing batch of the same client wait until this one commits.
+        key = PARTITIONED[table.name]
+        target = "" if any_conflict else f"(api_client_id, external_id, {key}) WHERE external_id IS NOT NULL"
+        conn.exec_driver_sql(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            (zlib.crc32(table.name.encode()) & 0x7FFFFFFF, rows[0]["api_client_id"]),
+        )
+        new = (
+            f' WHERE NOT EXISTS (SELECT 1 FROM "{table.name}" t'
+            f" WHERE t.api_client_id = s.api_client_id AND t.external_id = s.external_id)"
+        )
     insert = (
-        f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {staging} ORDER BY external_id'
+        f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM {staging} s{new} ORDER BY external_id'
         f" ON CONFLICT {target} DO NOTHING RETURNING external_id, id"
     )
     return dict(conn.exec_driver_sql(insert).tuples().all())
