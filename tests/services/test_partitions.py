@@ -148,7 +148,7 @@ def _local(row: dict) -> dict:
 
 
 # The real migration, over rows written before it (PostgreSQL: SQLite has nothing to convert).
-BEFORE = "0010_email_unique_ci"
+BEFORE = "0012_staff_locale"
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ on the table for its duration: run it in a maintenance window on a large databas
 
 The downgrade rebuilds plain tables the same way.
 
-Revision ID: 0012_raw_partitions
-Revises: 0011_scale_indexes
+Revision ID: 0013_raw_partitions
+Revises: 0012_staff_locale
 Create Date: 2026-12-01 19:25:00
 
 """
@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0012_raw_partitions'
-down_revision = "0011_scale_indexes"
+revision = '0013_raw_partitions'
+down_revision = "0012_staff_locale"
 branch_labels = None
 depends_on = None
 

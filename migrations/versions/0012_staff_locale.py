@@ -5,8 +5,8 @@ follow the account's locale once the staff member has picked one from the navbar
 timestamp is set), and the browser's Accept-Language before that. Existing rows have no
 choice recorded.
 
-Revision ID: 0013_staff_locale
-Revises: 0012_raw_partitions
+Revision ID: 0012_staff_locale
+Revises: 0011_scale_indexes
 Create Date: 2026-12-01 19:05:00
 
 """
@@ -15,8 +15,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0013_staff_locale'
-down_revision = '0012_raw_partitions'
+revision = '0012_staff_locale'
+down_revision = '0011_scale_indexes'
 branch_labels = None
 depends_on = None
 
