@@ -181,8 +181,8 @@ class _Learner:
         self.n_q = [0]
 
 
-def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> dict[int, _Learner]:
-    """The learner-days that the windows of all the as-of days read, in one query."""
+def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> list[tuple[int, _Learner]]:
+    """The learner-days that the windows of all the as-of days read, in one query, by learner."""
     sql = """
         SELECT user_id, day, is_active, learning_minutes, focus_score_sum, focus_sessions,
                quiz_attempts, quiz_percent_sum
@@ -207,15 +207,14 @@ def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> dict[int, _Lear
             r.q_day.append(n)
             r.q_sum.append(qsum)
             r.n_q.append(r.n_q[-1] + qn)
-    return out
+    return sorted(out.items())
 
 
-def _activity_flags_from(rows: dict[int, _Learner], as_of: date) -> list[dict]:
+def _activity_flags_from(rows: list[tuple[int, _Learner]], as_of: date) -> list[dict]:
     """_activity_flags, from the rows read once (the same windows and comparisons)."""
     out = []
     a = as_of.toordinal()
-    for uid in sorted(rows):
-        r = rows[uid]
+    for uid, r in rows:
         i0, i1, i2 = bisect_right(r.day, a - 35), bisect_right(r.day, a - 7), bisect_right(r.day, a)
         if i0 == i2:  # no row in the window: the per-day query has no group for this learner
             continue
@@ -238,11 +237,11 @@ def _activity_flags_from(rows: dict[int, _Learner], as_of: date) -> list[dict]:
     return out
 
 
-def _falling_quizzes_from(rows: dict[int, _Learner], as_of: date) -> dict[int, tuple[float, float]]:
-    """_falling_quizzes, from the rows read once."""
+def _falling_quizzes_from(rows: list[tuple[int, _Learner]], as_of: date) -> dict[int, tuple[float, float]]:
+    """_falling_quizzes, from the rows read once (rows: the learners with quiz attempts)."""
     out = {}
     a = as_of.toordinal()
-    for uid, r in rows.items():
+    for uid, r in rows:
         i0 = bisect_right(r.q_day, a - LOOKBACK_DAYS)
         i1, i2 = bisect_right(r.q_day, a - 14), bisect_right(r.q_day, a)
         r_n, p_n = r.n_q[i2] - r.n_q[i1], r.n_q[i1] - r.n_q[i0]
@@ -293,7 +292,8 @@ def evaluate_days(
     if batched:
         rows = _day_rows(conn, d, days)
         activity = {day: _activity_flags_from(rows, day) for day in days}
-        falling = {day: _falling_quizzes_from(rows, day) for day in days}
+        quizzers = [(uid, r) for uid, r in rows if r.q_day]
+        falling = {day: _falling_quizzes_from(quizzers, day) for day in days}
     else:
         activity = {day: _activity_flags(conn, d, day) for day in days}
         falling = {day: _falling_quizzes(conn, d, day) for day in days}
