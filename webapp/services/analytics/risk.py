@@ -10,9 +10,9 @@ attempts submitted up to D for mastery.
 
 # ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
 
-from bisect import bisect_right
 from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import accumulate
 
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
@@ -166,7 +166,20 @@ class _Learner:
     them, so that both paths compare the same figures.
     """
 
-    __slots__ = ("active", "day", "fn", "fs", "minutes", "n_active", "n_fn", "n_q", "q_day", "q_sum")
+    __slots__ = (
+        "active",
+        "at",
+        "day",
+        "fn",
+        "fs",
+        "minutes",
+        "n_active",
+        "n_fn",
+        "n_q",
+        "q_at",
+        "q_day",
+        "q_sum",
+    )
 
     def __init__(self) -> None:
         self.day: list[int] = []
@@ -179,10 +192,23 @@ class _Learner:
         self.q_day: list[int] = []  # the days with quiz attempts only
         self.q_sum: list[float] = []
         self.n_q = [0]
+        # at[k]: how many rows fall on or before the k-th day read (bisect_right by a lookup)
+        self.at: list[int] = []
+        self.q_at: list[int] = []
+
+    def index(self, first: int, span: int) -> None:
+        """Fill at and q_at for the days first + 0 .. first + span."""
+        marks, q_marks = [0] * (span + 1), [0] * (span + 1)
+        for n in self.day:
+            marks[n - first] += 1
+        for n in self.q_day:
+            q_marks[n - first] += 1
+        self.at, self.q_at = list(accumulate(marks)), list(accumulate(q_marks))
 
 
-def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> list[tuple[int, _Learner]]:
-    """The learner-days that the windows of all the as-of days read, in one query, by learner."""
+def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> tuple[int, list[tuple[int, _Learner]]]:
+    """The learner-days that the windows of all the as-of days read, in one query, by learner
+    (and the day number that their indexes start from)."""
     sql = """
         SELECT user_id, day, is_active, learning_minutes, focus_score_sum, focus_sessions,
                quiz_attempts, quiz_percent_sum
@@ -207,21 +233,25 @@ def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> list[tuple[int,
             r.q_day.append(n)
             r.q_sum.append(qsum)
             r.n_q.append(r.n_q[-1] + qn)
-    return sorted(out.items())
+    first, span = lo.toordinal(), (max(days) - lo).days
+    for r in out.values():
+        r.index(first, span)
+    return first, sorted(out.items())
 
 
-def _activity_flags_from(rows: list[tuple[int, _Learner]], as_of: date) -> list[dict]:
+def _activity_flags_from(first: int, rows: list[tuple[int, _Learner]], as_of: date) -> list[dict]:
     """_activity_flags, from the rows read once (the same windows and comparisons)."""
     out = []
-    a = as_of.toordinal()
+    a = as_of.toordinal() - first
     for uid, r in rows:
-        i0, i1, i2 = bisect_right(r.day, a - 35), bisect_right(r.day, a - 7), bisect_right(r.day, a)
+        at = r.at
+        i0, i1, i2 = at[a - 35], at[a - 7], at[a]
         if i0 == i2:  # no row in the window: the per-day query has no group for this learner
             continue
         r_days, p_days = r.n_active[i2] - r.n_active[i1], r.n_active[i1] - r.n_active[i0]
         if r_days == 0 and p_days >= REGULAR_DAYS:
             last = next(r.day[i] for i in range(i1 - 1, i0 - 1, -1) if r.active[i])
-            idle = a - last
+            idle = a + first - last
             out.append(_flag(uid, "went_quiet", idle, days=p_days, idle=idle))
         r_min, p_min = sum(r.minutes[i1:i2]), sum(r.minutes[i0:i1])
         weekly = float(p_min) / 4
@@ -237,13 +267,15 @@ def _activity_flags_from(rows: list[tuple[int, _Learner]], as_of: date) -> list[
     return out
 
 
-def _falling_quizzes_from(rows: list[tuple[int, _Learner]], as_of: date) -> dict[int, tuple[float, float]]:
+def _falling_quizzes_from(
+    first: int, rows: list[tuple[int, _Learner]], as_of: date
+) -> dict[int, tuple[float, float]]:
     """_falling_quizzes, from the rows read once (rows: the learners with quiz attempts)."""
     out = {}
-    a = as_of.toordinal()
+    a = as_of.toordinal() - first
     for uid, r in rows:
-        i0 = bisect_right(r.q_day, a - LOOKBACK_DAYS)
-        i1, i2 = bisect_right(r.q_day, a - 14), bisect_right(r.q_day, a)
+        at = r.q_at
+        i0, i1, i2 = at[a - LOOKBACK_DAYS], at[a - 14], at[a]
         r_n, p_n = r.n_q[i2] - r.n_q[i1], r.n_q[i1] - r.n_q[i0]
         if r_n > 0 and p_n > 0:
             recent, before = float(sum(r.q_sum[i1:i2])) / r_n, float(sum(r.q_sum[i0:i1])) / p_n
@@ -290,10 +322,10 @@ def evaluate_days(
     if batched is None:
         batched = len(days) > 1
     if batched:
-        rows = _day_rows(conn, d, days)
-        activity = {day: _activity_flags_from(rows, day) for day in days}
+        first, rows = _day_rows(conn, d, days)
+        activity = {day: _activity_flags_from(first, rows, day) for day in days}
         quizzers = [(uid, r) for uid, r in rows if r.q_day]
-        falling = {day: _falling_quizzes_from(quizzers, day) for day in days}
+        falling = {day: _falling_quizzes_from(first, quizzers, day) for day in days}
     else:
         activity = {day: _activity_flags(conn, d, day) for day in days}
         falling = {day: _falling_quizzes(conn, d, day) for day in days}
