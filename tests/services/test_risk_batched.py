@@ -1,9 +1,9 @@
 """The batched risk evaluation (one reading of the learner-days for many as-of days) against the
 per-day one (two queries per day): the same flags, figures and details, day by day.
 
-Minutes and focus scores here are thirds and sevenths, so that their sums round: both paths add
-a window's rows in day order (the order the learner-days are stored and read in), and must then
-agree to the last bit.
+Minutes, focus scores and quiz percentages here are thirds and sevenths, so that their sums
+round: both paths add a window's rows in day order, whatever order the learner-days were stored
+in (here: the calendar's random order), and must then agree to the last bit.
 """
 
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,14 +42,13 @@ def assert_identical(batched: dict, per_day: dict) -> int:
 
 
 def store(session, user_id: int, spec: dict) -> None:
-    """rules.store, with fractional minutes and focus scores, the learner-days in day order."""
-    calendar = rules.calendar(spec)
-    for day in sorted(calendar):
-        r = calendar[day]
+    """rules.store, with fractional minutes, focus scores and quiz percentages."""
+    for day, r in rules.calendar(spec).items():
         session.add(
             LearnerDay(
-                user_id=user_id, day=day, is_active=r["is_active"], learning_minutes=r["learning_minutes"] / 3,
-                focus_sessions=r["focus_sessions"], focus_score_sum=r["focus_score"] * r["focus_sessions"] / 7,
+                user_id=user_id, day=day, is_active=r["is_active"],
+                learning_minutes=r["learning_minutes"] / 3, focus_sessions=r["focus_sessions"],
+                focus_score_sum=r["focus_score"] * r["focus_sessions"] / 7,
                 quiz_attempts=r["quiz_attempts"], quiz_percent_sum=r["quiz_percent"] / 3,
             )
         )  # fmt: skip
