@@ -192,7 +192,7 @@ class _Learner:
         self.q_day: list[int] = []  # the days with quiz attempts only
         self.q_sum: list[float] = []
         self.n_q = [0]
-        # at[k]: how many rows fall on or before the k-th day read (bisect_right by a lookup)
+        # at[k]: how many rows fall on or before day first + k (bisect_right as a lookup)
         self.at: list[int] = []
         self.q_at: list[int] = []
 
