@@ -12,6 +12,7 @@ attempts submitted up to D for mastery.
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from itertools import accumulate
 
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
@@ -76,6 +77,16 @@ LOW_MASTERY = 0.4
 LOOKBACK_DAYS = 42
 
 
+def _fsum(d: Dialect, expr: str) -> str:
+    """SUM of a float column in day order, so that a figure does not depend on the rows' order.
+
+    PostgreSQL adds the rows in the order they come (the table's physical order, which updates
+    change), so the last bit of a sum could differ from the batched path's day-order sum;
+    SQLite's GROUP BY already adds a learner's rows in day order (by index, stable sorter).
+    """
+    return f"SUM({expr} ORDER BY day)" if d.pg else f"SUM({expr})"
+
+
 def _windows(d: Dialect) -> str:
     """Per-learner sums over the last 7 days (r_) and the 28 days before them (p_)."""
     recent = f"day > {d.add_days(':as_of', -7)}"
@@ -84,11 +95,11 @@ def _windows(d: Dialect) -> str:
         SELECT user_id,
           SUM(CASE WHEN {recent} AND is_active THEN 1 ELSE 0 END) AS r_days,
           SUM(CASE WHEN {before} AND is_active THEN 1 ELSE 0 END) AS p_days,
-          SUM(CASE WHEN {recent} THEN learning_minutes ELSE 0 END) AS r_min,
-          SUM(CASE WHEN {before} THEN learning_minutes ELSE 0 END) AS p_min,
-          SUM(CASE WHEN {recent} THEN focus_score_sum ELSE 0 END) AS r_fs,
+          {_fsum(d, f"CASE WHEN {recent} THEN learning_minutes ELSE 0 END")} AS r_min,
+          {_fsum(d, f"CASE WHEN {before} THEN learning_minutes ELSE 0 END")} AS p_min,
+          {_fsum(d, f"CASE WHEN {recent} THEN focus_score_sum ELSE 0 END")} AS r_fs,
           SUM(CASE WHEN {recent} THEN focus_sessions ELSE 0 END) AS r_fn,
-          SUM(CASE WHEN {before} THEN focus_score_sum ELSE 0 END) AS p_fs,
+          {_fsum(d, f"CASE WHEN {before} THEN focus_score_sum ELSE 0 END")} AS p_fs,
           SUM(CASE WHEN {before} THEN focus_sessions ELSE 0 END) AS p_fn,
           MAX(CASE WHEN is_active THEN day END) AS last_day
         FROM learner_days
@@ -142,9 +153,9 @@ def _falling_quizzes(conn: Connection, d: Dialect, as_of: date) -> dict[int, tup
     sql = f"""
         SELECT user_id, r_sum / r_n, p_sum / p_n FROM (
           SELECT user_id,
-            SUM(CASE WHEN {recent} THEN quiz_percent_sum ELSE 0 END) AS r_sum,
+            {_fsum(d, f"CASE WHEN {recent} THEN quiz_percent_sum ELSE 0 END")} AS r_sum,
             SUM(CASE WHEN {recent} THEN quiz_attempts ELSE 0 END) AS r_n,
-            SUM(CASE WHEN NOT ({recent}) THEN quiz_percent_sum ELSE 0 END) AS p_sum,
+            {_fsum(d, f"CASE WHEN NOT ({recent}) THEN quiz_percent_sum ELSE 0 END")} AS p_sum,
             SUM(CASE WHEN NOT ({recent}) THEN quiz_attempts ELSE 0 END) AS p_n
           FROM learner_days
           WHERE quiz_attempts > 0 AND day > {d.add_days(":as_of", -LOOKBACK_DAYS)} AND day <= :as_of
@@ -157,9 +168,136 @@ def _falling_quizzes(conn: Connection, d: Dialect, as_of: date) -> dict[int, tup
     }
 
 
-def _mastery_flags(conn: Connection, d: Dialect, days: list[date]) -> dict[date, list[dict]]:
+class _Learner:
+    """One learner's learner-days in day order, as columns (day numbers, flags, figures).
+
+    The whole-number columns also carry running totals, so a window's count is a difference;
+    the float columns are summed over the window's rows in day order, as the per-day SQL adds
+    them, so that both paths compare the same figures.
+    """
+
+    __slots__ = (
+        "active",
+        "at",
+        "day",
+        "fn",
+        "fs",
+        "minutes",
+        "n_active",
+        "n_fn",
+        "n_q",
+        "q_at",
+        "q_day",
+        "q_sum",
+    )
+
+    def __init__(self) -> None:
+        self.day: list[int] = []
+        self.active: list[int] = []
+        self.n_active = [0]
+        self.minutes: list[float] = []
+        self.fs: list[float] = []
+        self.fn: list[int] = []
+        self.n_fn = [0]
+        self.q_day: list[int] = []  # the days with quiz attempts only
+        self.q_sum: list[float] = []
+        self.n_q = [0]
+        # at[k]: how many rows fall on or before day first + k (bisect_right as a lookup)
+        self.at: list[int] = []
+        self.q_at: list[int] = []
+
+    def index(self, first: int, span: int) -> None:
+        """Fill at and q_at for the days first + 0 .. first + span."""
+        marks, q_marks = [0] * (span + 1), [0] * (span + 1)
+        for n in self.day:
+            marks[n - first] += 1
+        for n in self.q_day:
+            q_marks[n - first] += 1
+        self.at, self.q_at = list(accumulate(marks)), list(accumulate(q_marks))
+
+
+def _day_rows(conn: Connection, d: Dialect, days: list[date]) -> tuple[int, list[tuple[int, _Learner]]]:
+    """The learner-days that the windows of all the as-of days read, in one query, by learner
+    (and the day number that their indexes start from)."""
+    sql = """
+        SELECT user_id, day, is_active, learning_minutes, focus_score_sum, focus_sessions,
+               quiz_attempts, quiz_percent_sum
+        FROM learner_days WHERE day > :lo AND day <= :hi ORDER BY user_id, day"""
+    lo = min(days) - timedelta(days=LOOKBACK_DAYS)
+    out: dict[int, _Learner] = {}
+    params = {"lo": d.day(lo), "hi": d.day(max(days))}
+    for uid, day, active, minutes, fs, fn, qn, qsum in conn.execute(text(sql), params):
+        r = out.get(uid)
+        if r is None:
+            r = out[uid] = _Learner()
+        n = as_date(day).toordinal()
+        active = 1 if active else 0
+        r.day.append(n)
+        r.active.append(active)
+        r.n_active.append(r.n_active[-1] + active)
+        r.minutes.append(minutes)
+        r.fs.append(fs)
+        r.fn.append(fn)
+        r.n_fn.append(r.n_fn[-1] + fn)
+        if qn > 0:
+            r.q_day.append(n)
+            r.q_sum.append(qsum)
+            r.n_q.append(r.n_q[-1] + qn)
+    first, span = lo.toordinal(), (max(days) - lo).days
+    for r in out.values():
+        r.index(first, span)
+    return first, sorted(out.items())
+
+
+def _activity_flags_from(first: int, rows: list[tuple[int, _Learner]], as_of: date) -> list[dict]:
+    """_activity_flags, from the rows read once (the same windows and comparisons)."""
+    out = []
+    a = as_of.toordinal() - first
+    for uid, r in rows:
+        at = r.at
+        i0, i1, i2 = at[a - 35], at[a - 7], at[a]
+        if i0 == i2:  # no row in the window: the per-day query has no group for this learner
+            continue
+        r_days, p_days = r.n_active[i2] - r.n_active[i1], r.n_active[i1] - r.n_active[i0]
+        if r_days == 0 and p_days >= REGULAR_DAYS:
+            last = next(r.day[i] for i in range(i1 - 1, i0 - 1, -1) if r.active[i])
+            idle = a + first - last
+            out.append(_flag(uid, "went_quiet", idle, days=p_days, idle=idle))
+        r_min, p_min = sum(r.minutes[i1:i2]), sum(r.minutes[i0:i1])
+        weekly = float(p_min) / 4
+        if weekly >= MIN_WEEKLY_MINUTES and float(r_min) <= DROP * weekly:
+            change = 100 * (float(r_min) - weekly) / weekly
+            out.append(_flag(uid, "minutes_down", change, recent=float(r_min), weekly=weekly, change=change))
+        r_fn, p_fn = r.n_fn[i2] - r.n_fn[i1], r.n_fn[i1] - r.n_fn[i0]
+        if r_fn and p_fn:
+            recent, before = float(sum(r.fs[i1:i2])) / r_fn, float(sum(r.fs[i0:i1])) / p_fn
+            if before > 0 and recent <= DROP * before:
+                change = 100 * (recent - before) / before
+                out.append(_flag(uid, "focus_down", change, recent=recent, before=before, change=change))
+    return out
+
+
+def _falling_quizzes_from(
+    first: int, rows: list[tuple[int, _Learner]], as_of: date
+) -> dict[int, tuple[float, float]]:
+    """_falling_quizzes, from the rows read once (rows: the learners with quiz attempts)."""
+    out = {}
+    a = as_of.toordinal() - first
+    for uid, r in rows:
+        at = r.q_at
+        i0, i1, i2 = at[a - LOOKBACK_DAYS], at[a - 14], at[a]
+        r_n, p_n = r.n_q[i2] - r.n_q[i1], r.n_q[i1] - r.n_q[i0]
+        if r_n > 0 and p_n > 0:
+            recent, before = float(sum(r.q_sum[i1:i2])) / r_n, float(sum(r.q_sum[i0:i1])) / p_n
+            if recent < before:
+                out[uid] = (recent, before)
+    return out
+
+
+def _mastery_flags(
+    conn: Connection, d: Dialect, days: list[date], falling: dict[date, dict[int, tuple[float, float]]]
+) -> dict[date, list[dict]]:
     """Low mastery with falling quiz scores, as of each day: the quizzes read once for all days."""
-    falling = {day: _falling_quizzes(conn, d, day) for day in days}
     mastery = mastery_on_days(conn, d, {day: list(f) for day, f in falling.items() if f})
     out: dict[date, list[dict]] = {}
     for day in days:
@@ -181,11 +319,28 @@ def evaluate(conn: Connection, d: Dialect, as_of: date) -> list[dict]:
     return evaluate_days(conn, d, [as_of])[as_of]
 
 
-def evaluate_days(conn: Connection, d: Dialect, days: Iterable[date]) -> dict[date, list[dict]]:
-    """Return the flags of each as-of day (the streak runs are read once for all of them)."""
+def evaluate_days(
+    conn: Connection, d: Dialect, days: Iterable[date], batched: bool | None = None
+) -> dict[date, list[dict]]:
+    """Return the flags of each as-of day (the streak runs are read once for all of them).
+
+    Batched (the default for more than one day): the learner-days that the activity and quiz
+    windows of all the days read are read once, and each day's windows are summed in Python
+    (see _day_rows); otherwise two queries per day. Both give the same flags (a test says so).
+    """
     days = sorted(set(days))
-    streaks, mastery = _streak_flags(conn, d, days), _mastery_flags(conn, d, days)
-    return {day: _activity_flags(conn, d, day) + streaks[day] + mastery[day] for day in days}
+    if batched is None:
+        batched = len(days) > 1
+    if batched:
+        first, rows = _day_rows(conn, d, days)
+        activity = {day: _activity_flags_from(first, rows, day) for day in days}
+        quizzers = [(uid, r) for uid, r in rows if r.q_day]
+        falling = {day: _falling_quizzes_from(first, quizzers, day) for day in days}
+    else:
+        activity = {day: _activity_flags(conn, d, day) for day in days}
+        falling = {day: _falling_quizzes(conn, d, day) for day in days}
+    streaks, mastery = _streak_flags(conn, d, days), _mastery_flags(conn, d, days, falling)
+    return {day: activity[day] + streaks[day] + mastery[day] for day in days}
 
 
 def write_flags(conn: Connection, d: Dialect, days: Iterable[date]) -> int:
