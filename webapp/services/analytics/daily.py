@@ -42,8 +42,18 @@ def blank_metrics(conn: Connection, lo: date, hi: date) -> dict[tuple[date, str]
     return out
 
 
+def _total(value: float) -> float:
+    """A float sum without the last bits that depend on the order rows were added in.
+
+    PostgreSQL adds a float column's rows in whatever order its plan reads them, and a plan
+    changes with fresh statistics: 48.95 one run, 48.949999999999996 the next. Nine places
+    keep every figure exact to far more than any page shows, and a refresh run twice equal.
+    """
+    return round(float(value), 9)
+
+
 def _ratio(num: float, den: float) -> float | None:
-    return float(num) / den if den else None
+    return _total(num) / den if den else None
 
 
 def add_learner_day_figures(conn: Connection, d: Dialect, params: dict, out: dict) -> None:
@@ -70,7 +80,7 @@ def add_learner_day_figures(conn: Connection, d: Dialect, params: dict, out: dic
             continue
         row.update(
             active_learners=int(r[2]), new_learners=int(r[3]), sessions=int(r[4]),
-            learning_minutes=float(r[5]), avg_session_minutes=_ratio(r[5], r[4]),
+            learning_minutes=_total(r[5]), avg_session_minutes=_ratio(r[5], r[4]),
             avg_focus_score=_ratio(r[6], r[7]), avg_span_seconds=_ratio(r[9], r[8]),
             interruptions=int(r[10]), quiz_attempts=int(r[11]), avg_quiz_score=_ratio(r[12], r[11]),
             points_earned=int(r[13]), badges_awarded=int(r[14]), streak_holders=int(r[15]),
