@@ -58,6 +58,9 @@ def test_the_menu_collapses_behind_a_button_on_a_phone(live_server, page):
     assert not log_out.is_visible()
     toggler.click()
     log_out.wait_for(state="visible")
+    # Wait for the menu to finish opening: a click while it grows lands where the button was
+    # a moment earlier (on a loaded machine, the language switch rather than Log out).
+    page.locator("#main-menu.show:not(.collapsing)").wait_for()
     assert toggler.get_attribute("aria-expanded") == "true"
     assert page.get_by_role("navigation", name="Main").get_by_role("link", name="Engagement").is_visible()
     log_out.click()
