@@ -1,4 +1,11 @@
-"""Flask-Admin over every model, one module per domain, all behind one secured base."""
+"""Flask-Admin over every model, one module per domain, all behind one secured base.
+
+Flask-Admin translates its own strings (buttons, filters, flash messages) in the
+Flask-Babel domain "admin" and ships no Hindi; `translations_path` makes it search
+webapp/translations first, where hi/LC_MESSAGES/admin.po supplies them.
+"""
+
+import os
 
 from flask import Flask
 from flask_admin import Admin
@@ -34,6 +41,7 @@ def init_admin(app: Flask) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/shiksha_base.html", fluid=True),
         index_view=SecureIndexView(),
         csp_nonce_generator=csp_nonce,
+        translations_path=os.path.join(app.root_path, "translations"),
     )
     for domain in DOMAINS:
         admin.add_views(*domain.views())
