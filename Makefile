@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-$(shell sha1sum requirements.txt | cut -c1-12)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install run test test-sqlite lint format bench serve worker beat db-upgrade browser-deps redis-deps screenshots clean
+.PHONY: install translations i18n run test test-sqlite lint format bench serve worker beat db-upgrade browser-deps redis-deps screenshots clean
 
 $(STAMP): requirements.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,20 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) translations
+
+# Compiled catalogues (.mo) are not in git: built here, and by the app at start when stale.
+PYBABEL := $(VENV)/bin/pybabel
+translations: $(STAMP)
+	@$(PYBABEL) -q compile -d webapp/translations
+
+# After changing a page's text: extract every message into messages.pot and update each
+# language's messages.po (then translate the new entries, fuzzy ones too; README "Languages").
+i18n: $(STAMP)
+	$(PYBABEL) -q extract -F babel.cfg -k lazy_gettext -k _l -k N_ -k tr -k lazy_tr -k trn:1,2 \
+		--sort-output --no-location --no-wrap --project "ShikshaDisha Admin" \
+		-o webapp/translations/messages.pot webapp
+	$(PYBABEL) -q update -i webapp/translations/messages.pot -d webapp/translations --no-wrap --ignore-obsolete
 
 db-upgrade: install
 	$(FLASK) db upgrade

@@ -23,6 +23,7 @@ def create_app(config: Config | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
     config.validate()
     register_extensions(app)
+    init_i18n(app)
     register_blueprints(app)
     init_security(app)
     init_admin(app)
@@ -51,6 +52,13 @@ def register_extensions(app: Flask) -> None:
     from webapp.services.timezones import install_orm_hook
 
     install_orm_hook()
+
+
+def init_i18n(app: Flask) -> None:
+    """Flask-Babel: the request's language (the staff member's, the browser's, English)."""
+    from webapp.i18n import init_app
+
+    init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -13,6 +13,7 @@ from werkzeug.routing import BaseConverter
 
 from webapp.auth.access import REPORTS, Action, can
 from webapp.extensions import db, login_manager
+from webapp.i18n import number
 from webapp.jobs.schedule import BY_NAME
 from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
@@ -90,10 +91,8 @@ def data_as_of() -> str:
 
 @bp.app_template_filter("num")
 def num(value: float | int | None, digits: int = 0) -> str:
-    """A number with thousands separators and a fixed number of decimals ("-" for none)."""
-    if value is None:
-        return "\u2013"  # an en dash: no figure
-    return f"{value:,.{digits}f}"
+    """A number grouped for the locale (1,23,456 in hi and en-IN), fixed decimals (an en dash for none)."""
+    return number(value, digits)
 
 
 def here_url(flt: ReportFilter, **changes) -> str:

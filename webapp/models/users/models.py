@@ -38,6 +38,9 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
     role: Mapped[Role] = mapped_column(str_enum(Role, "role"), nullable=False, index=True)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     locale: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    # When a staff member picked their language (navbar). Until then "en" is only the default,
+    # and the browser's Accept-Language chooses the pages' language (webapp/i18n.py).
+    locale_chosen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     password_hash: Mapped[str | None] = mapped_column(String(255))
     # Bumped on logout, deactivation and password change: older cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
