@@ -18,9 +18,11 @@ $(STAMP): requirements.txt
 install: $(STAMP) translations
 
 # Compiled catalogues (.mo) are not in git: built here, and by the app at start when stale.
+# Two domains: ours ("messages") and Flask-Admin's own strings ("admin", which it ships without hi).
 PYBABEL := $(VENV)/bin/pybabel
 translations: $(STAMP)
 	@$(PYBABEL) -q compile -d webapp/translations
+	@$(PYBABEL) -q compile -D admin -d webapp/translations
 
 # After changing a page's text: extract every message into messages.pot and update each
 # language's messages.po (then translate the new entries, fuzzy ones too; README "Languages").

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.access import visible_group_ids
 from webapp.digest import unsubscribe_token
-from webapp.i18n import DEFAULT_LOCALE, number, parse, t
+from webapp.i18n import DEFAULT_LOCALE, number, parse, tr
 from webapp.models import StudyGroup, User
 from webapp.models.core.mixins import utcnow
 from webapp.services import digest
@@ -73,7 +73,7 @@ def figure_rows(section: digest.GroupDigest) -> list[dict]:
             percent = int((now - before) / before * 100)
             change = ("+" if percent >= 0 else "-") + number(abs(percent)) + "%"
         rows.append({
-            "label": t(label), "definition": t(definition), "now": now, "before": before,
+            "label": tr(label), "definition": tr(definition), "now": now, "before": before,
             "now_text": number(now, digits) if now is not None else "-",
             "before_text": number(before, digits) if before is not None else "-",
             "change": change, "up": now is not None and before is not None and now >= before,
@@ -106,7 +106,7 @@ def _render_digest(teacher: User, monday: date, sections: list) -> tuple[str, st
                "links": links, "listed": digest.LISTED, "unsubscribe": unsubscribe,
                "figures": {s.group_id: figure_rows(s) for s in sections},
                "first_text": format_date(first, "EEEE d MMMM"), "last_text": format_date(last, "EEEE d MMMM y"),
-               "rule": lambda text: t(text) if text else ""}  # fmt: skip
+               "rule": lambda text: tr(text) if text else ""}  # fmt: skip
     subject = gettext(
         "Your groups' week: %(first)s to %(last)s",
         first=format_date(first, "d MMM"),

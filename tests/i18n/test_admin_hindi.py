@@ -1,0 +1,62 @@
+"""The admin in Hindi: Flask-Admin's own strings (domain "admin") and ours, for a staff member who chose hi."""
+
+import re
+
+import pytest
+
+from tests import factories as f
+from tests.admin.support import staff_client
+
+
+@pytest.fixture
+def hindi_operator(app, session):
+    client, _user = staff_client(app, session, "operator", locale="hi")
+    return client
+
+
+def visible_text(html: str) -> str:
+    """The page's words as a person reads them: no scripts, no tags (attributes too)."""
+    html = re.sub(r"<script.*?</script>|<style.*?</style>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_the_list_page_is_in_hindi(hindi_operator, session):
+    f.make_badge(session)
+    session.commit()
+    page = hindi_operator.get("/admin/badge/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for hindi in ("सूची", "नया बनाएँ", "फ़िल्टर जोड़ें", "निर्यात करें", "खोजें", "चुने हुए रिकॉर्ड पर"):
+        assert hindi in html, hindi
+    text = visible_text(html)
+    for english in ("Create", "Add Filter", "Export", "With selected", "Search"):
+        assert not re.search(rf"\b{english}\b", text), english
+
+
+def test_the_create_and_edit_forms_are_in_hindi(hindi_operator, session):
+    badge = f.make_badge(session)
+    session.commit()
+    for url in ("/admin/badge/new/", f"/admin/badge/edit/?id={badge.id}"):
+        page = hindi_operator.get(url)
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        assert 'value="सहेजें"' in html
+        assert "सहेजें और संपादन जारी रखें" in html
+        assert "रद्द करें" in html
+        assert 'value="Save"' not in html and ">Cancel<" not in html
+
+
+def test_flash_after_save_is_in_hindi(hindi_operator, session):
+    from tests.admin.support import token
+
+    data = {"csrf_token": token(hindi_operator, "/admin/studygroup/new/"), "name": "कक्षा 7", "is_active": "y"}
+    response = hindi_operator.post("/admin/studygroup/new/", data=data, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "रिकॉर्ड बना दिया गया।" in html, re.findall(r'class="alert[^"]*"[^>]*>(.*?)</div>', html, re.S)
+
+
+def test_an_english_operator_still_sees_english(app, session):
+    client, _user = staff_client(app, session, "operator")
+    html = client.get("/admin/badge/new/").get_data(as_text=True)
+    assert 'value="Save"' in html
+    assert "सहेजें" not in html
