@@ -93,7 +93,7 @@ def test_due_at_seven_in_the_teachers_zone_once(session, world) -> None:
     text, html = n.body, n.body_html
     assert "Grade 7 Science" in text
     assert "Learning sessions: 3 (+200% on the week before: 1)" in text
-    assert "Learners newly at risk (as of 2024-06-03): 1" in text
+    assert "Learners newly at risk (as of 3 June 2024): 1" in text
     assert "Bob" in text
     assert "Went quiet: idle 6 days" in text
     assert "Ann" not in text

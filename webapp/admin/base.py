@@ -30,6 +30,7 @@ from wtforms.validators import ValidationError
 from webapp.admin import export
 from webapp.admin.forms import ModelConverter, SecureForm, UTCFilterConverter
 from webapp.admin.integrity import human_message
+from webapp.admin.labels import labelled
 from webapp.admin.listing import ForgivingInputMixin
 from webapp.admin.people import Pick, is_admin, people_lookups, staff_only_fields
 from webapp.auth.access import Action, can, can_use_admin
@@ -150,6 +151,8 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
             self.form_excluded_columns = (*(self.form_excluded_columns or ()), *system)
         # Every user field is a lookup that offers what the signed-in user may pick (webapp.admin.people).
         self.form_ajax_refs = {**(self.form_ajax_refs or {}), **people_lookups(model, self.people_fields)}
+        # Every column's label follows the staff member's language (webapp/admin/labels.py).
+        self.column_labels = labelled(model, self.column_list, self.column_labels)
         super().__init__(model, db, name=name, **kwargs)
 
     def create_form(self, obj: Any = None) -> Any:

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, stream_with_context
+from flask_babel import force_locale
 from sqlalchemy import JSON, Text, cast, inspect, select
 from sqlalchemy.orm import RelationshipProperty, Session, joinedload
 from sqlalchemy.orm.properties import ColumnProperty
@@ -230,7 +231,8 @@ def stream_csv(view: Any, return_url: str) -> Response:
         flash(f"This export would hold {total:,} rows, more than {limit:,}: narrow it with filters.", "error")
         return redirect(return_url)
     engine = db.engine
-    header = [str(label) for _name, label in view._export_columns]
+    with force_locale("en"):  # machine-readable: the same headers whatever the staff member's language
+        header = [str(label) for _name, label in view._export_columns]
     cells = plan(view)
     if cells is None:
         batches = _rows_orm(view, engine, _orm_statement(view, query))

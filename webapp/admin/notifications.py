@@ -96,7 +96,9 @@ class NotificationTemplateView(SecureModelView):
     )  # fmt: skip
     column_labels = {"locales": _l("Locales of this key")}
     column_descriptions = {
-        "locales": _l("The locales this key has on this channel; a warning names a language learners use that it lacks.")
+        "locales": _l(
+            "The locales this key has on this channel; a warning names a language learners use that it lacks."
+        )
     }
     column_formatters = {"locales": _locales_cell}
     column_formatters_export: dict = {}

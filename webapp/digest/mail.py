@@ -105,7 +105,8 @@ def _render_digest(teacher: User, monday: date, sections: list) -> tuple[str, st
     context = {"teacher": teacher, "monday": monday, "first": first, "last": last, "sections": sections,
                "links": links, "listed": digest.LISTED, "unsubscribe": unsubscribe,
                "figures": {s.group_id: figure_rows(s) for s in sections},
-               "first_text": format_date(first, "EEEE d MMMM"), "last_text": format_date(last, "EEEE d MMMM y"),
+               "first_text": format_date(first, "EEEE d MMMM"),
+               "last_text": format_date(last, "EEEE d MMMM y"),
                "rule": lambda text: tr(text) if text else ""}  # fmt: skip
     subject = gettext(
         "Your groups' week: %(first)s to %(last)s",
