@@ -10,6 +10,7 @@ import os
 from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
 
 from webapp.admin import (
     analytics,
@@ -46,9 +47,11 @@ def init_admin(app: Flask) -> Admin:
     for domain in DOMAINS:
         admin.add_views(*domain.views())
     admin.add_view(
-        PointsAdjustmentView(name="Points adjustments", category="Gamification", endpoint="pointsadjustment")
+        PointsAdjustmentView(
+            name=_l("Points adjustments"), category=_l("Gamification"), endpoint="pointsadjustment"
+        )
     )
-    admin.add_view(JobsView(name="Jobs", endpoint="jobs"))
-    admin.add_view(RosterImportView(name="Roster import", category="Users", endpoint="rosterimport"))
-    admin.add_view(ApiClientsView(name="API clients", category="Users", endpoint="apiclients"))
+    admin.add_view(JobsView(name=_l("Jobs"), endpoint="jobs"))
+    admin.add_view(RosterImportView(name=_l("Roster import"), category=_l("Users"), endpoint="rosterimport"))
+    admin.add_view(ApiClientsView(name=_l("API clients"), category=_l("Users"), endpoint="apiclients"))
     return admin

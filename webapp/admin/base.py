@@ -17,10 +17,11 @@ from typing import Any, ClassVar
 from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
-from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_admin.model.helpers import get_mdict_item_or_list
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect
@@ -36,6 +37,7 @@ from webapp.admin.people import Pick, is_admin, people_lookups, staff_only_field
 from webapp.auth.access import Action, can, can_use_admin
 from webapp.errors import DATABASE_DOWN
 from webapp.extensions import db
+from webapp.i18n import N_, tr
 from webapp.models.core.enums import AuditAction
 from webapp.services import audit
 from webapp.services.analytics.csvsafe import neutralise
@@ -137,7 +139,7 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
     # Set True on event tables: no count(*) per page load, a simple pager instead.
     simple_list_pager = False
     # The human name of one row in messages ("badge", "staff account").
-    thing: ClassVar[str] = "record"
+    thing: ClassVar[str] = N_("record")
 
     # Fields that may hold staff, with the roles admins may pick (every other user field: learners only).
     people_fields: ClassVar[dict[str, Pick]] = {}
@@ -203,7 +205,10 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
             flash(human_message(exc, self.thing), "error")
             return True
         current_app.logger.exception("admin save failed", exc_info=exc)
-        flash(f"The {self.thing} could not be saved. The error has been logged.", "error")
+        flash(
+            gettext("The %(thing)s could not be saved. The error has been logged.", thing=tr(self.thing)),
+            "error",
+        )
         return True
 
     # Export: what the list shows, streamed, with formula cells neutralised (webapp.admin.export).
@@ -250,7 +255,7 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
             remote_addr=request.remote_addr,
         )
 
-    @action("delete", "Delete", "Delete the selected records?")
+    @action("delete", _l("Delete"), _l("Delete the selected records?"))
     def action_delete(self, ids: Any) -> None:
         if not self.allowed(Action.DELETE):
             abort(403)
@@ -260,7 +265,7 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
             if model is not None and self.delete_model(model):
                 deleted += 1
         if deleted:
-            flash(f"{deleted} record(s) deleted.", "success")
+            flash(ngettext("%(num)d record deleted.", "%(num)d records deleted.", deleted), "success")
 
     def history_url(self, model: Any) -> str | None:
         """The audit log filtered to this row, for the "history" link."""

@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp, ValidationError
@@ -11,6 +12,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Regexp, Valid
 from webapp.admin.base import SecureModelView
 from webapp.auth.access import Action
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.models import (
     Badge,
     Duel,
@@ -27,7 +29,7 @@ from webapp.models import (
 )
 from webapp.models.core.enums import AuditAction
 
-CATEGORY = "Gamification"
+CATEGORY = _l("Gamification")
 SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message="Use lower-case letters, digits, - and _ only.")
 BADGE_SEARCH = {"fields": (Badge.slug, Badge.name), "page_size": 10}
 
@@ -43,7 +45,7 @@ def _holders_sql() -> Any:
 class BadgeView(SecureModelView):
     """Badges: criteria from a fixed list of metrics and a positive threshold."""
 
-    thing = "badge"
+    thing = N_("badge")
     column_list = (
         "name", "slug", "tier", "criteria_metric", "criteria_threshold", "points_reward",
         "is_active", "holders",
@@ -105,7 +107,7 @@ class BadgeView(SecureModelView):
 class UserBadgeView(SecureModelView):
     """Badges held by learners (award new ones from the Learners list, through the service)."""
 
-    thing = "badge award"
+    thing = N_("badge award")
     column_list = ("user", "badge", "awarded_at", "awarded_via", "awarded_by")
     column_searchable_list = ("user.email", "user.display_name", "badge.name")
     column_filters = ("awarded_at", "awarded_via", "badge.name")
@@ -117,7 +119,7 @@ class UserBadgeView(SecureModelView):
 class StreakMilestoneView(SecureModelView):
     """Streak milestones: a number of days -> a badge and points."""
 
-    thing = "streak milestone"
+    thing = N_("streak milestone")
     column_list = ("days", "badge", "points", "is_active")
     column_filters = ("is_active", "days")
     column_default_sort = ("days", False)
@@ -150,7 +152,7 @@ class UserStreakView(SecureModelView):
 
 
 class StreakActivityView(SecureModelView):
-    thing = "streak day"
+    thing = N_("streak day")
     column_list = ("user", "day", "source", "created_at")
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("day", "source")
@@ -161,7 +163,7 @@ class StreakActivityView(SecureModelView):
 class StreakFreezeView(SecureModelView):
     """Streak freezes; operators grant one by creating it (origin "granted")."""
 
-    thing = "streak freeze"
+    thing = N_("streak freeze")
     column_list = ("user", "origin", "status", "acquired_at", "used_on")
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("origin", "status", "acquired_at", "used_on")
@@ -189,7 +191,7 @@ class PointsTransactionView(SecureModelView):
 
 
 class LeaderboardView(SecureModelView):
-    thing = "leaderboard"
+    thing = N_("leaderboard")
     column_list = ("name", "period", "scope", "study_group", "metric", "is_active")
     column_searchable_list = ("name",)
     column_filters = ("period", "scope", "metric", "is_active")
@@ -207,7 +209,7 @@ class LeaderboardEntryView(SecureModelView):
 
 
 class DuelView(SecureModelView):
-    thing = "duel"
+    thing = N_("duel")
     column_list = ("challenger", "opponent", "skill", "status", "created_at", "ended_at", "winner")
     column_filters = ("status", "created_at", "ended_at")
     column_searchable_list = ("challenger.email", "challenger.display_name")
@@ -216,7 +218,7 @@ class DuelView(SecureModelView):
 
 
 class DuelParticipantView(SecureModelView):
-    thing = "duel participant"
+    thing = N_("duel participant")
     column_list = ("duel", "user", "score", "outcome")
     column_filters = ("outcome",)
     column_searchable_list = ("user.email", "user.display_name")
@@ -226,16 +228,16 @@ class DuelParticipantView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        BadgeView(Badge, name="Badges", category=CATEGORY),
-        UserBadgeView(UserBadge, name="Badges held", category=CATEGORY),
-        StreakMilestoneView(StreakMilestone, name="Streak milestones", category=CATEGORY),
-        UserStreakView(UserStreak, name="Streaks", category=CATEGORY),
-        StreakActivityView(StreakActivity, name="Streak days", category=CATEGORY),
-        StreakFreezeView(StreakFreeze, name="Streak freezes", category=CATEGORY),
-        UserPointsView(UserPoints, name="Points balances", category=CATEGORY),
-        PointsTransactionView(PointsTransaction, name="Points ledger", category=CATEGORY),
-        LeaderboardView(Leaderboard, name="Leaderboards", category=CATEGORY),
-        LeaderboardEntryView(LeaderboardEntry, name="Leaderboard entries", category=CATEGORY),
-        DuelView(Duel, name="Duels", category=CATEGORY),
-        DuelParticipantView(DuelParticipant, name="Duel participants", category=CATEGORY),
+        BadgeView(Badge, name=_l("Badges"), category=CATEGORY),
+        UserBadgeView(UserBadge, name=_l("Badges held"), category=CATEGORY),
+        StreakMilestoneView(StreakMilestone, name=_l("Streak milestones"), category=CATEGORY),
+        UserStreakView(UserStreak, name=_l("Streaks"), category=CATEGORY),
+        StreakActivityView(StreakActivity, name=_l("Streak days"), category=CATEGORY),
+        StreakFreezeView(StreakFreeze, name=_l("Streak freezes"), category=CATEGORY),
+        UserPointsView(UserPoints, name=_l("Points balances"), category=CATEGORY),
+        PointsTransactionView(PointsTransaction, name=_l("Points ledger"), category=CATEGORY),
+        LeaderboardView(Leaderboard, name=_l("Leaderboards"), category=CATEGORY),
+        LeaderboardEntryView(LeaderboardEntry, name=_l("Leaderboard entries"), category=CATEGORY),
+        DuelView(Duel, name=_l("Duels"), category=CATEGORY),
+        DuelParticipantView(DuelParticipant, name=_l("Duel participants"), category=CATEGORY),
     ]

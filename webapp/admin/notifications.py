@@ -14,12 +14,13 @@ from webapp.admin.base import SecureModelView, record_id
 from webapp.auth.access import Action
 from webapp.auth.accounts import find_user
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.models import Notification, NotificationPreference, NotificationTemplate, User
 from webapp.models.core.enums import Role
 from webapp.services import template_locales, templates
 from webapp.services.notify import canonical_locale
 
-CATEGORY = "Notifications"
+CATEGORY = _l("Notifications")
 
 
 def _template_field(label: str):
@@ -84,7 +85,7 @@ class NotificationTemplateView(SecureModelView):
     language or nothing (services/template_locales.py).
     """
 
-    thing = "notification template"
+    thing = N_("notification template")
     details_template = "admin/template_details.html"
     create_template = "admin/template_create.html"
     edit_template = "admin/template_edit.html"
@@ -203,7 +204,7 @@ def _find_learner(ref: str) -> User | None:
 
 
 class NotificationView(SecureModelView):
-    thing = "notification"
+    thing = N_("notification")
     simple_list_pager = True
     column_list = ("created_at", "recipient", "channel", "category", "subject", "status", "sent_at")
     column_searchable_list = ("subject", "recipient.email")
@@ -212,7 +213,7 @@ class NotificationView(SecureModelView):
 
 
 class NotificationPreferenceView(SecureModelView):
-    thing = "notification preference"
+    thing = N_("notification preference")
     column_list = ("user", "channel", "category", "is_enabled", "quiet_hours_start", "quiet_hours_end")
     column_searchable_list = ("user.email",)
     column_filters = ("channel", "category", "is_enabled")
@@ -222,7 +223,7 @@ class NotificationPreferenceView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        NotificationTemplateView(NotificationTemplate, name="Templates", category=CATEGORY),
-        NotificationView(Notification, name="Notifications", category=CATEGORY),
-        NotificationPreferenceView(NotificationPreference, name="Preferences", category=CATEGORY),
+        NotificationTemplateView(NotificationTemplate, name=_l("Templates"), category=CATEGORY),
+        NotificationView(Notification, name=_l("Notifications"), category=CATEGORY),
+        NotificationPreferenceView(NotificationPreference, name=_l("Preferences"), category=CATEGORY),
     ]

@@ -5,6 +5,7 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import PasswordField
@@ -23,11 +24,12 @@ from webapp.auth.accounts import (
 from webapp.auth.passwords import hash_password
 from webapp.auth.sessions import end_sessions
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.models import Badge, User, UserProfile
 from webapp.models.core.enums import AuditAction, Role
 from webapp.services.badges import BadgeError, award_badge
 
-CATEGORY = "Users"
+CATEGORY = _l("Users")
 EMAIL_TAKEN = "This email cannot be used: another account has it (in some mix of upper and lower case)."
 
 
@@ -72,7 +74,7 @@ class LearnerView(_UserSubsetView):
     """Learner accounts: no password, never a login here."""
 
     resource = LEARNER
-    thing = "learner"
+    thing = N_("learner")
     roles = (Role.LEARNER,)
     column_list = ("display_name", "email", "is_active", "locale", "timezone", "created_at", "last_seen_at")
     form_columns = ("email", "display_name", "is_active", "timezone", "locale")
@@ -127,7 +129,7 @@ class StaffAccountView(_UserSubsetView):
     """Staff accounts and roles (admins only); role, activity and password changes end sessions."""
 
     resource = STAFF
-    thing = "staff account"
+    thing = N_("staff account")
     roles = (Role.TEACHER, Role.OPERATOR, Role.ADMIN)
     column_list = ("display_name", "email", "role", "is_active", "created_at", "last_seen_at")
     column_filters = ("role", "is_active", "created_at", "last_seen_at")
@@ -172,7 +174,7 @@ def _changed(model: Any, field: str) -> bool:
 class UserProfileView(SecureModelView):
     """Learners' descriptive profiles."""
 
-    thing = "profile"
+    thing = N_("profile")
     column_list = ("user", "grade_level", "school", "age_band", "updated_at")
     column_searchable_list = ("school", "user.display_name", "user.email")
     column_filters = ("grade_level", "age_band", "school", "updated_at")
@@ -192,7 +194,7 @@ class UserProfileView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        LearnerView(User, name="Learners", category=CATEGORY, endpoint="learner"),
-        StaffAccountView(User, name="Staff accounts", category=CATEGORY, endpoint="staffaccount"),
-        UserProfileView(UserProfile, name="Profiles", category=CATEGORY),
+        LearnerView(User, name=_l("Learners"), category=CATEGORY, endpoint="learner"),
+        StaffAccountView(User, name=_l("Staff accounts"), category=CATEGORY, endpoint="staffaccount"),
+        UserProfileView(UserProfile, name=_l("Profiles"), category=CATEGORY),
     ]
