@@ -148,6 +148,7 @@ LABELS = (
     N_("Local Day"),
     N_("Local Hour"),
     N_("Locale"),
+    N_("Locale Chosen At"),
     N_("Locales of this key"),
     N_("Login Count"),
     N_("Longest Length"),
