@@ -15,7 +15,7 @@ MONDAY = date(2024, 6, 3)
 
 
 def section(**figures) -> GroupDigest:
-    values = {key: (0, 0) for key in KPIS}
+    values = dict.fromkeys(KPIS, (0, 0))
     values.update(figures)
     return GroupDigest(7, "कक्षा 7 विज्ञान", values, [], None)
 
