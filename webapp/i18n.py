@@ -15,11 +15,11 @@ webapp/translations/<lang>/LC_MESSAGES/messages.po; `make i18n` extracts and upd
 """
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from babel import Locale, numbers
+from babel import Locale, dates, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, g, has_request_context, redirect, request
@@ -43,6 +43,21 @@ bp = Blueprint("i18n", __name__)
 def N_(text: str) -> str:
     """Mark a text for extraction (`make i18n`) without translating it here."""
     return text
+
+
+def Nn_(one: str, many: str) -> tuple[str, str]:
+    """Mark a counted text (singular, plural) for extraction; translate it later with trn()."""
+    return one, many
+
+
+class Texts(dict[str, str]):
+    """English texts by key; `texts[key]` gives the text in the request's language.
+
+    Iterating (`.values()`, `.items()`) gives the English msgids, as the README's tests want.
+    """
+
+    def __getitem__(self, key: str) -> str:
+        return tr(super().__getitem__(key))
 
 
 # The staff roles as the navbar names them (translated with tr(role.value)).
@@ -126,6 +141,20 @@ def flexible(value: float | int) -> str:
     if isinstance(value, int) or float(value).is_integer():
         return numbers.format_decimal(int(value), locale=locale)
     return numbers.format_decimal(round(value, 2), locale=locale)
+
+
+def weekday_names(width: str = "abbreviated") -> tuple[str, ...]:
+    """Monday to Sunday in the current locale ("wide": Monday, "abbreviated": Mon)."""
+    locale = get_locale() or Locale.parse(DEFAULT_LOCALE)
+    names = locale.days["format"][width]
+    return tuple(names[i] for i in range(7))
+
+
+def day_text(day: date) -> str:
+    """A day as the pages write it: ISO in English (2026-11-30), else the locale's (30 नव॰ 2026)."""
+    if language() == DEFAULT_LOCALE:
+        return day.isoformat()
+    return dates.format_date(day, format="d MMM y", locale=get_locale())
 
 
 def grouping() -> list[int]:

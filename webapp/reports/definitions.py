@@ -4,186 +4,217 @@ Pages, the README and the tests read these texts; a figure names the terms it us
 (`define("active", "stickiness")`). Each text is a whole sentence with named fields, never
 assembled from pieces, so that it can be translated as it stands. The at-risk rules keep
 their own words beside their code (`webapp.services.analytics.risk.RULES`).
+
+The texts here are the English msgids (the README and the tests read them as they are);
+reading one through its dictionary (`EMPTY["no_activity"]`), `define()`, `phrase()` or
+`plural()` gives it in the request's language (webapp/i18n.py). Fields keep their names in
+every language; numbers in them are formatted for the locale.
 """
 
 from datetime import date
 
-DEFINITIONS: dict[str, str] = {
-    "active": (
-        "Active learner: started a learning session or submitted a quiz that day, on the learner's "
-        "own local calendar."
-    ),
-    "actives": (
-        "Daily active: learners active that day; weekly and monthly active: learners active on at "
-        "least one of the 7 or 30 days up to that day."
-    ),
-    "average_active": (
-        "Average daily active: daily active learners summed over the days, divided by the days."
-    ),
-    "stickiness": "Stickiness: daily active learners as a share of monthly active learners (DAU / MAU).",
-    "sessions": (
-        "Sessions: learning sessions started that day; minutes: their length, counted on the day "
-        "they started."
-    ),
-    "heatmap": "Sessions by the local hour and weekday they started, in each learner's own time zone.",
-    "retention": (
-        "Retention: of the learners first active in a week (the cohort), the share active in each "
-        "later week; a cohort is followed for 12 weeks, weeks run Monday to Sunday."
-    ),
-    "retention_marks": (
-        "A framed cell is a week not over yet; percentages of cohorts under 5 learners are greyed."
-    ),
-    "focus_score": (
-        "Focus score: 0 to 100 per session, sent by the learning app: the share of the session spent "
-        "focused, less a penalty for each distraction; an average weighs every scored session equally."
-    ),
-    "attention_span": (
-        "Attention span: a stretch of focused work inside a session, ended by an interruption; "
-        "its length counts the focused minutes."
-    ),
-    "interruptions": (
-        "Interruptions per session: interruptions that ended attention spans, per session started."
-    ),
-    "quiz_score": (
-        "Quiz score: the percentage of the maximum score, of attempts counted on the local day they "
-        "were submitted; an attempt never submitted counts nowhere."
-    ),
-    "mastery": (
-        "Mastery: 0 to 1 per skill, a moving average of submitted quiz scores in which harder and "
-        "more recent quizzes count most."
-    ),
-    "streak_days": (
-        "A streak day: a completed session or a submitted quiz that local day; a freeze day kept the "
-        "streak without one (it does not lengthen it)."
-    ),
-    "at_risk": (
-        "At risk: a learner for whom at least one of the documented rules fired; the rules are "
-        "evaluated for each day once it is over for every learner."
-    ),
-    "points": "Net points: points earned minus points spent, per ledger reason, on learners' local days.",
-    "board_period": (
-        "Board periods follow the UTC calendar (weeks from Monday 00:00 UTC, months from the 1st), "
-        "unlike the other reports, which use each learner's local days."
-    ),
-    "movement": "Movement: places gained or lost against the learner's rank in the previous period.",
-    "path_progress": (
-        "Progress: modules completed out of the modules in the path, as the learner's app last reported them."
-    ),
-    "partial": "A dotted end of a line is a day not over yet for every learner: its figures are so far.",
-}
+from webapp.i18n import N_, Nn_, Texts, flexible, number, tr, trn
+
+DEFINITIONS: Texts = Texts(
+    {
+        "active": N_(
+            "Active learner: started a learning session or submitted a quiz that day, on the learner's "
+            "own local calendar."
+        ),
+        "actives": N_(
+            "Daily active: learners active that day; weekly and monthly active: learners active on at "
+            "least one of the 7 or 30 days up to that day."
+        ),
+        "average_active": N_(
+            "Average daily active: daily active learners summed over the days, divided by the days."
+        ),
+        "stickiness": N_(
+            "Stickiness: daily active learners as a share of monthly active learners (DAU / MAU)."
+        ),
+        "sessions": N_(
+            "Sessions: learning sessions started that day; minutes: their length, counted on the day "
+            "they started."
+        ),
+        "heatmap": N_(
+            "Sessions by the local hour and weekday they started, in each learner's own time zone."
+        ),
+        "retention": N_(
+            "Retention: of the learners first active in a week (the cohort), the share active in each "
+            "later week; a cohort is followed for 12 weeks, weeks run Monday to Sunday."
+        ),
+        "retention_marks": N_(
+            "A framed cell is a week not over yet; percentages of cohorts under 5 learners are greyed."
+        ),
+        "focus_score": N_(
+            "Focus score: 0 to 100 per session, sent by the learning app: the share of the session spent "
+            "focused, less a penalty for each distraction; an average weighs every scored session equally."
+        ),
+        "attention_span": N_(
+            "Attention span: a stretch of focused work inside a session, ended by an interruption; "
+            "its length counts the focused minutes."
+        ),
+        "interruptions": N_(
+            "Interruptions per session: interruptions that ended attention spans, per session started."
+        ),
+        "quiz_score": N_(
+            "Quiz score: the percentage of the maximum score, of attempts counted on the local day they "
+            "were submitted; an attempt never submitted counts nowhere."
+        ),
+        "mastery": N_(
+            "Mastery: 0 to 1 per skill, a moving average of submitted quiz scores in which harder and "
+            "more recent quizzes count most."
+        ),
+        "streak_days": N_(
+            "A streak day: a completed session or a submitted quiz that local day; a freeze day kept the "
+            "streak without one (it does not lengthen it)."
+        ),
+        "at_risk": N_(
+            "At risk: a learner for whom at least one of the documented rules fired; the rules are "
+            "evaluated for each day once it is over for every learner."
+        ),
+        "points": N_(
+            "Net points: points earned minus points spent, per ledger reason, on learners' local days."
+        ),
+        "board_period": N_(
+            "Board periods follow the UTC calendar (weeks from Monday 00:00 UTC, months from the 1st), "
+            "unlike the other reports, which use each learner's local days."
+        ),
+        "movement": N_("Movement: places gained or lost against the learner's rank in the previous period."),
+        "path_progress": N_(
+            "Progress: modules completed out of the modules in the path, as the learner's app last "
+            "reported them."
+        ),
+        "partial": N_(
+            "A dotted end of a line is a day not over yet for every learner: its figures are so far."
+        ),
+    }
+)
 
 # Phrases of the pages with named fields (plural forms as pairs: one, many).
 PHRASES: dict[str, str | tuple[str, str]] = {
-    "days": ("{n} day", "{n} days"),
-    "sessions": ("{n} session", "{n} sessions"),
-    "learners": ("{n} learner", "{n} learners"),
-    "flags": ("{n} flag", "{n} flags"),
-    "minutes": "{n} min",
-    "up": "up {pct}% on the previous {days}",
-    "down": "down {pct}% on the previous {days}",
-    "up_points": "up {diff} points on the previous {days}",
-    "down_points": "down {diff} points on the previous {days}",
-    "same": "no change on the previous {days}",
-    "no_previous": "no figure for the previous {days}",
-    "actives_on": "on {day}: {daily} daily, {weekly} weekly, {monthly} monthly active",
-    "see_report": "Open {report} for this range",
-    "sample": "averaged over {sample}",
+    "days": Nn_("{n} day", "{n} days"),
+    "sessions": Nn_("{n} session", "{n} sessions"),
+    "learners": Nn_("{n} learner", "{n} learners"),
+    "flags": Nn_("{n} flag", "{n} flags"),
+    "minutes": N_("{n} min"),
+    "up": N_("up {pct}% on the previous {days}"),
+    "down": N_("down {pct}% on the previous {days}"),
+    "up_points": N_("up {diff} points on the previous {days}"),
+    "down_points": N_("down {diff} points on the previous {days}"),
+    "same": N_("no change on the previous {days}"),
+    "no_previous": N_("no figure for the previous {days}"),
+    "actives_on": N_("on {day}: {daily} daily, {weekly} weekly, {monthly} monthly active"),
+    "see_report": N_("Open {report} for this range"),
+    "sample": N_("averaged over {sample}"),
     # The interval comes from the refresh job's schedule (webapp.jobs.schedule).
-    "data_as_of": (
+    "data_as_of": Nn_(
         "Figures are updated every minute; the last update was at {time} UTC.",
         "Figures are updated every {n} minutes; the last update was at {time} UTC.",
     ),
-    "no_refresh": (
+    "no_refresh": Nn_(
         "No figures yet: they are updated every minute, and the first update has not run yet.",
         "No figures yet: they are updated every {n} minutes, and the first update has not run yet.",
     ),
-    "as_of_day": "as of {day}",
-    "learner_with_groups": "{name} ({groups})",
-    "learner_with_id": "{name} (#{id})",
-    "cohort_label": "{week} ({size})",
-    "retained_of": "{kept} of {size}",
-    "retained_so_far": "{kept} of {size}, week not over",
+    "as_of_day": N_("as of {day}"),
+    "learner_with_groups": N_("{name} ({groups})"),
+    "learner_with_id": N_("{name} (#{id})"),
+    "cohort_label": N_("{week} ({size})"),
+    "retained_of": N_("{kept} of {size}"),
+    "retained_so_far": N_("{kept} of {size}, week not over"),
 }
 
 # What a page says when a figure has nothing to show (never a command: teachers read these).
-EMPTY: dict[str, str] = {
-    "no_activity": "No activity yet in this range.",
-    "no_groups": "You do not teach any study group yet, so there is nothing to show.",
-    "no_flags": "No learner is flagged as of this day by any of the rules.",
-    "not_evaluated": "The at-risk rules have not been evaluated for a day of this range yet.",
-    "none_in_range": "No learner was flagged on any evaluated day of this range.",
-    "nobody_active": "No learner was active that day.",
-    "day_to_come": "That day has not come yet, so nobody has been active on it.",
-    "no_focus": "No focus scores were recorded in this range.",
-    "no_spans": "No attention spans were recorded in this range.",
-    "no_cohort": "No retention cohort starts in this range: widen it to earlier weeks.",
-    "no_boards": "There is no active leaderboard you can open yet (operators create them in the admin).",
-    "no_entries": "Nobody shown here earned points on this board in this period yet.",
-    "no_snapshots": "None of this period's top 10 has a snapshot in the chosen date range.",
-    "no_points": "No points were earned or spent in this range.",
-    "learner_not_evaluated": (
-        "The at-risk rules have not been evaluated for a day up to the end of this range yet."
-    ),
-    "learner_not_flagged": "Not at risk as of {day}: none of the documented rules fired.",
-    "no_badges": "No badges yet.",
-    "no_streak_days": "No streak day or used freeze in the year up to the end of the range.",
-    "no_sessions": "No learning sessions in this date range.",
-    "no_mastery": "No skill mastery yet: the learner has not submitted a quiz on a skill.",
-    "no_quizzes": "No quiz submitted in this date range.",
-    "no_profile": "No engagement profile yet: it is computed with the learner's streaks and points.",
-    "no_paths": "Not enrolled in any learning path (the learner's app reports enrolments).",
-}
+EMPTY: Texts = Texts(
+    {
+        "no_activity": N_("No activity yet in this range."),
+        "no_groups": N_("You do not teach any study group yet, so there is nothing to show."),
+        "no_flags": N_("No learner is flagged as of this day by any of the rules."),
+        "not_evaluated": N_("The at-risk rules have not been evaluated for a day of this range yet."),
+        "none_in_range": N_("No learner was flagged on any evaluated day of this range."),
+        "nobody_active": N_("No learner was active that day."),
+        "day_to_come": N_("That day has not come yet, so nobody has been active on it."),
+        "no_focus": N_("No focus scores were recorded in this range."),
+        "no_spans": N_("No attention spans were recorded in this range."),
+        "no_cohort": N_("No retention cohort starts in this range: widen it to earlier weeks."),
+        "no_boards": N_(
+            "There is no active leaderboard you can open yet (operators create them in the admin)."
+        ),
+        "no_entries": N_("Nobody shown here earned points on this board in this period yet."),
+        "no_snapshots": N_("None of this period's top 10 has a snapshot in the chosen date range."),
+        "no_points": N_("No points were earned or spent in this range."),
+        "learner_not_evaluated": N_(
+            "The at-risk rules have not been evaluated for a day up to the end of this range yet."
+        ),
+        "learner_not_flagged": N_("Not at risk as of {day}: none of the documented rules fired."),
+        "no_badges": N_("No badges yet."),
+        "no_streak_days": N_("No streak day or used freeze in the year up to the end of the range."),
+        "no_sessions": N_("No learning sessions in this date range."),
+        "no_mastery": N_("No skill mastery yet: the learner has not submitted a quiz on a skill."),
+        "no_quizzes": N_("No quiz submitted in this date range."),
+        "no_profile": N_("No engagement profile yet: it is computed with the learner's streaks and points."),
+        "no_paths": N_("Not enrolled in any learning path (the learner's app reports enrolments)."),
+    }
+)
 
 # What the filter bar says about the range asked for (a replaced range says what it shows instead).
-RANGE: dict[str, str] = {
-    "bad_dates": "Dates must be given as YYYY-MM-DD, both from and to; showing the last {days} days.",
-    "out_of_window": "Dates must lie between {first} and {last}; showing the last {days} days.",
-    "reversed": "The start date is after the end date; showing the last {days} days.",
-    "too_long": "A range may span at most {max} days; showing the last {days} days.",
-    "bad_preset": "The range must be 7, 30 or 90 days; showing the last {days} days.",
-    "bad_group": "The group in the address is not a group number; showing the default group.",
-    "future": (
-        "The range {start} to {end} has not begun yet, so it has no figures; showing the last {days} days."
-    ),
-    "ends_in_future": (
-        "The range asked for ends on {end}, which has not come yet; showing {start} to {latest}."
-    ),
-    "before_data": (
-        "This range ends before {day}, the first day with any activity here, so it has no figures."
-    ),
-}
+RANGE: Texts = Texts(
+    {
+        "bad_dates": N_("Dates must be given as YYYY-MM-DD, both from and to; showing the last {days} days."),
+        "out_of_window": N_("Dates must lie between {first} and {last}; showing the last {days} days."),
+        "reversed": N_("The start date is after the end date; showing the last {days} days."),
+        "too_long": N_("A range may span at most {max} days; showing the last {days} days."),
+        "bad_preset": N_("The range must be 7, 30 or 90 days; showing the last {days} days."),
+        "bad_group": N_("The group in the address is not a group number; showing the default group."),
+        "future": N_(
+            "The range {start} to {end} has not begun yet, so it has no figures; showing the last "
+            "{days} days."
+        ),
+        "ends_in_future": N_(
+            "The range asked for ends on {end}, which has not come yet; showing {start} to {latest}."
+        ),
+        "before_data": N_(
+            "This range ends before {day}, the first day with any activity here, so it has no figures."
+        ),
+    }
+)
 
 # Saved views: what the pages say after each action.
-SAVED: dict[str, str] = {
-    "refused": "That report cannot be saved.",
-    "no_name": "Give the view a name to save it.",
-    "no_new_name": "Give the view a name.",
-    "saved": "Saved the view \u201c{name}\u201d.",
-    "renamed": "Renamed the view to \u201c{name}\u201d.",
-    "name_taken": "You already have a view named \u201c{name}\u201d.",
-    "deleted": "Deleted the view \u201c{name}\u201d.",
-    "shared": "Anyone who may see this report can now open \u201c{name}\u201d with its link.",
-    "unshared": "The link to \u201c{name}\u201d no longer opens it.",
-    "opened": "You opened \u201c{name}\u201d, a view shared by {owner}.",
-}
+SAVED: Texts = Texts(
+    {
+        "refused": N_("That report cannot be saved."),
+        "no_name": N_("Give the view a name to save it."),
+        "no_new_name": N_("Give the view a name."),
+        "saved": N_("Saved the view \u201c{name}\u201d."),
+        "renamed": N_("Renamed the view to \u201c{name}\u201d."),
+        "name_taken": N_("You already have a view named \u201c{name}\u201d."),
+        "deleted": N_("Deleted the view \u201c{name}\u201d."),
+        "shared": N_("Anyone who may see this report can now open \u201c{name}\u201d with its link."),
+        "unshared": N_("The link to \u201c{name}\u201d no longer opens it."),
+        "opened": N_("You opened \u201c{name}\u201d, a view shared by {owner}."),
+    }
+)
 
 
 def define(*terms: str) -> tuple[str, ...]:
-    """Return the definitions of these terms, one line each."""
+    """Return the definitions of these terms, one line each, in the request's language."""
     return tuple(DEFINITIONS[term] for term in terms)
 
 
 def plural(key: str, n: int, **fields: object) -> str:
-    """Return a counted phrase ("1 day", "2 days"), the number with thousands separators."""
+    """Return a counted phrase ("1 day", "2 days"), the number grouped for the locale."""
     one, many = PHRASES[key]
-    return (one if n == 1 else many).format(n=f"{n:,}", **fields)
+    return trn(one, many, n).format(n=number(n), **fields)
 
 
 def phrase(key: str, **fields: object) -> str:
-    """Return a phrase with its fields filled in."""
+    """Return a phrase in the request's language with its fields filled in (numbers formatted)."""
     text = PHRASES[key]
     assert isinstance(text, str), key  # noqa: S101 - a plural phrase goes through plural()
-    return text.format(**fields)
+    shown = {
+        k: flexible(v) if isinstance(v, int | float) and not isinstance(v, bool) else v
+        for k, v in fields.items()
+    }
+    return tr(text).format(**shown)
 
 
 def as_of(day: date | None) -> str:

@@ -10,8 +10,10 @@ figure's caption, after the title.
 import math
 import re
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
+from webapp.i18n import N_, day_text, flexible, tr
 from webapp.reports import bp
 from webapp.reports.charts import Chart
 
@@ -19,18 +21,21 @@ MAX_SERIES = 3  # one line: past this, the rest are counted
 ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 # The sentences, in one place (they are what a translation replaces).
-SERIES = "{name}: {latest} on {when} (latest), lowest {low}, highest {high}"
-CATEGORIES = "{name}: highest {high} ({high_at}), lowest {low} ({low_at})"
-SINGLE = "{name}: {value} ({at})"
-NOTHING = "{name}: no values"
-MORE = "and {count} more series"
+SERIES = N_("{name}: {latest} on {when} (latest), lowest {low}, highest {high}")
+CATEGORIES = N_("{name}: highest {high} ({high_at}), lowest {low} ({low_at})")
+SINGLE = N_("{name}: {value} ({at})")
+NOTHING = N_("{name}: no values")
+MORE = N_("and {count} more series")
 
 
 def number(value: float) -> str:
-    """Format a figure the way the charts' hover labels do: thousands apart, at most 2 decimals."""
-    if isinstance(value, int) or float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+    """Format a figure the way the charts' hover labels do: grouped for the locale, at most 2 decimals."""
+    return flexible(value)
+
+
+def _day(iso: str) -> str:
+    """An ISO day as the pages write it in the request's language."""
+    return day_text(date.fromisoformat(iso))
 
 
 def _is_value(value: Any) -> bool:
@@ -64,23 +69,23 @@ def describe(trace: dict[str, Any]) -> str:
     name = trace.get("name") or ""
     points = _cells(trace) if trace.get("type") == "heatmap" else _points(trace)
     if not points:
-        return NOTHING.format(name=name)
+        return tr(NOTHING).format(name=name)
     if len(points) == 1:
         label, value = points[0]
-        return SINGLE.format(name=name, value=number(value), at=label)
+        return tr(SINGLE).format(name=name, value=number(value), at=label)
     low, high = min(points, key=lambda p: p[1]), max(points, key=lambda p: p[1])
     span = {"name": name, "low": number(low[1]), "high": number(high[1])}
     if trace.get("type") != "heatmap" and all(ISO_DAY.match(str(label)) for label, _ in points):
         when, value = max(points, key=lambda p: str(p[0]))
-        return SERIES.format(latest=number(value), when=str(when)[:10], **span)
-    return CATEGORIES.format(high_at=high[0], low_at=low[0], **span)
+        return tr(SERIES).format(latest=number(value), when=_day(str(when)[:10]), **span)
+    return tr(CATEGORIES).format(high_at=high[0], low_at=low[0], **span)
 
 
 def summarize(traces: Sequence[dict[str, Any]]) -> str:
     """Return one line about what the traces show (the first few series, then a count)."""
     clauses = [describe(trace) for trace in traces[:MAX_SERIES]]
     if len(traces) > MAX_SERIES:
-        clauses.append(MORE.format(count=len(traces) - MAX_SERIES))
+        clauses.append(tr(MORE).format(count=len(traces) - MAX_SERIES))
     return "; ".join(clauses) + "."
 
 

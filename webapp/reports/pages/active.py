@@ -10,6 +10,7 @@ from flask import abort
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from webapp.i18n import N_, day_text, lazy_tr, tr
 from webapp.reports.charts import Chart, Column, table
 from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
@@ -18,15 +19,15 @@ from webapp.reports.queries.common import Context, Row, ratio
 from webapp.reports.registry import Report, register
 
 COLUMNS = (
-    Column("learner_id", "Learner id", hidden=True),
-    Column("learner", "Learner", kind="learner", link="learner_id"),
-    Column("sessions", "Sessions", kind="number"),
-    Column("minutes", "Minutes", kind="number", digits=1),
-    Column("avg_focus_score", "Average focus", kind="number", digits=1),
-    Column("sessions_with_focus", "Sessions with a focus score", kind="number"),
-    Column("quizzes_submitted", "Quizzes submitted", kind="number"),
+    Column("learner_id", lazy_tr("Learner id"), hidden=True),
+    Column("learner", lazy_tr("Learner"), kind="learner", link="learner_id"),
+    Column("sessions", lazy_tr("Sessions"), kind="number"),
+    Column("minutes", lazy_tr("Minutes"), kind="number", digits=1),
+    Column("avg_focus_score", lazy_tr("Average focus"), kind="number", digits=1),
+    Column("sessions_with_focus", lazy_tr("Sessions with a focus score"), kind="number"),
+    Column("quizzes_submitted", lazy_tr("Quizzes submitted"), kind="number"),
 )
-TITLE = "Learners active on {day}"
+TITLE = N_("Learners active on {day}")
 
 
 def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) -> Context:
@@ -41,7 +42,7 @@ def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) 
 REPORT = register(
     Report(
         "active",
-        "Active learners on a day",
+        lazy_tr("Active learners on a day"),
         "reports/active.html",
         load=load,
         saveable=False,
@@ -59,7 +60,7 @@ def active_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     ]
     return table(
         "learners",
-        TITLE.format(day=ctx["day"].isoformat()),
+        tr(TITLE).format(day=day_text(ctx["day"])),
         COLUMNS,
         cells,
         width="full",

@@ -8,6 +8,7 @@ per evaluated day, and learners each rule flagged on any day of it.
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from webapp.i18n import N_, lazy_tr, tr
 from webapp.reports.charts import Chart, Column, bar, line, table
 from webapp.reports.definitions import EMPTY, as_of, define, plural
 from webapp.reports.filters import ReportFilter
@@ -18,21 +19,21 @@ from webapp.services.analytics.risk import RULES
 
 # How each rule's compared figure reads (see LearnerRiskFlag.value).
 FIGURE_FORMATS = {
-    "went_quiet": "{:.0f} days idle",  # 7 days or more
+    "went_quiet": N_("{:.0f} days idle"),  # 7 days or more
     "minutes_down": "{:+.0f}%",
     "focus_down": "{:+.0f}%",
-    "streak_broken": "{:.0f}-day streak",
-    "low_mastery": "mastery {:.2f}",
+    "streak_broken": N_("{:.0f}-day streak"),
+    "low_mastery": N_("mastery {:.2f}"),
 }
 COLUMNS = (
-    Column("learner_id", "Learner id", hidden=True),
-    Column("learner", "Learner", kind="learner", link="learner_id"),
-    Column("rule", "Rule", hidden=True),
-    Column("rule_title", "Rule that fired"),
-    Column("value", "Value", hidden=True),
-    Column("figure", "Figure"),
-    Column("detail", "Detail"),
-    Column("as_of", "As of", hidden=True),
+    Column("learner_id", lazy_tr("Learner id"), hidden=True),
+    Column("learner", lazy_tr("Learner"), kind="learner", link="learner_id"),
+    Column("rule", lazy_tr("Rule"), hidden=True),
+    Column("rule_title", lazy_tr("Rule that fired")),
+    Column("value", lazy_tr("Value"), hidden=True),
+    Column("figure", lazy_tr("Figure")),
+    Column("detail", lazy_tr("Detail")),
+    Column("as_of", lazy_tr("As of"), hidden=True),
 )
 
 
@@ -40,7 +41,7 @@ def figure_text(rule: str, value: float | None) -> str:
     """Return the figure a rule compared, in words ("-43%", "8 days idle", "mastery 0.32")."""
     if value is None:
         return "-"
-    return FIGURE_FORMATS.get(rule, "{:g}").format(value)
+    return tr(FIGURE_FORMATS.get(rule, "{:g}")).format(value)
 
 
 def page_number(raw: str | None) -> int:
@@ -66,13 +67,20 @@ def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) 
 
 
 REPORT = register(
-    Report("at-risk", "Learners at risk", "reports/at_risk.html", nav=5, label="At risk", load=load)
+    Report(
+        "at-risk",
+        lazy_tr("Learners at risk"),
+        "reports/at_risk.html",
+        nav=5,
+        label=lazy_tr("At risk"),
+        load=load,
+    )
 )
 
 
 def title_of(rule: str) -> str:
-    """The title of a rule (its key when it is not documented)."""
-    return RULES.get(rule, (rule, ""))[0]
+    """The title of a rule in the request's language (its key when it is not documented)."""
+    return tr(RULES.get(rule, (rule, ""))[0])
 
 
 @REPORT.figure("table", q.flagged_on)
@@ -111,12 +119,12 @@ def trend_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Learners flagged by any rule, per evaluated day of the range."""
     return Chart(
         id="trend",
-        title="Learners at risk per day",
+        title=tr("Learners at risk per day"),
         header=["as_of", "learners_at_risk"],
         rows=rows,
-        traces=[line(rows, 0, 1, "Learners at risk", "as of %{x}<br>%{y:,} learners at risk")],
-        x_title="Day",
-        y_title="Learners",
+        traces=[line(rows, 0, 1, tr("Learners at risk"), tr("as of %{x}<br>%{y:,} learners at risk"))],
+        x_title=tr("Day"),
+        y_title=tr("Learners"),
         height=260,
         definition=define("at_risk"),
         layout={"yaxis": {"rangemode": "tozero"}},
@@ -131,12 +139,12 @@ def rules_chart(counts: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     most = max((n for _, _, n in rows), default=0)
     return Chart(
         id="rules",
-        title="Learners flagged over the range, by rule",
+        title=tr("Learners flagged over the range, by rule"),
         header=["rule", "rule_title", "learners"],
         rows=rows,
-        traces=[bar(rows, 2, 1, "Learners", "%{y}<br>%{x:,} learners flagged", orientation="h")],
-        x_title="Learners",
-        y_title="Rule",
+        traces=[bar(rows, 2, 1, tr("Learners"), tr("%{y}<br>%{x:,} learners flagged"), orientation="h")],
+        x_title=tr("Learners"),
+        y_title=tr("Rule"),
         height=280,
         definition=define("at_risk"),
         empty_message=EMPTY["none_in_range"],

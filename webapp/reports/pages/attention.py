@@ -1,5 +1,6 @@
 """The attention report: focus and attention span over time, distributions, breakdowns."""
 
+from webapp.i18n import lazy_tr, tr
 from webapp.reports.charts import Chart, all_blank, bar, series
 from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
@@ -7,8 +8,7 @@ from webapp.reports.queries import attention as q
 from webapp.reports.queries.common import Context, Row
 from webapp.reports.registry import Report, register
 
-REPORT = register(Report("attention", "Attention", "reports/attention.html", nav=3))
-NO_FOCUS, NO_SPANS = EMPTY["no_focus"], EMPTY["no_spans"]
+REPORT = register(Report("attention", lazy_tr("Attention"), "reports/attention.html", nav=3))
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -23,24 +23,24 @@ def focus_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         rows,
         0,
         1,
-        "Average focus",
-        "%{x}<br>average focus %{y:.1f} over %{customdata:,} sessions",
+        tr("Average focus"),
+        tr("%{x}<br>average focus %{y:.1f} over %{customdata:,} sessions"),
         flt.partial_from,
         customdata=[r[2] for r in rows],
         connectgaps=False,
     )
     return Chart(
         id="focus",
-        title="Average focus score",
+        title=tr("Average focus score"),
         header=["day", "avg_focus_score", "sessions_with_focus"],
         rows=rows,
         traces=trace,
-        x_title="Day",
-        y_title="Focus score (0-100)",
+        x_title=tr("Day"),
+        y_title=tr("Focus score (0-100)"),
         definition=define("focus_score"),
         layout={"yaxis": {"range": [0, 100]}},
         no_values=all_blank(rows, 1),
-        empty_message=NO_FOCUS,
+        empty_message=EMPTY["no_focus"],
     )
 
 
@@ -52,22 +52,22 @@ def span_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         rows,
         0,
         1,
-        "Average span",
-        "%{x}<br>average span %{y:.1f} min over %{customdata:,} spans",
+        tr("Average span"),
+        tr("%{x}<br>average span %{y:.1f} min over %{customdata:,} spans"),
         flt.partial_from,
         customdata=[r[2] for r in rows],
     )
     return Chart(
         id="span",
-        title="Average attention span",
+        title=tr("Average attention span"),
         header=["day", "avg_span_minutes", "spans"],
         rows=rows,
         traces=trace,
-        x_title="Day",
-        y_title="Minutes of focus per span",
+        x_title=tr("Day"),
+        y_title=tr("Minutes of focus per span"),
         definition=define("attention_span"),
         no_values=all_blank(rows, 1),
-        empty_message=NO_SPANS,
+        empty_message=EMPTY["no_spans"],
     )
 
 
@@ -76,15 +76,15 @@ def focus_distribution_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -
     """How many sessions fell in each focus-score band."""
     return Chart(
         id="focus-distribution",
-        title="Focus score distribution",
+        title=tr("Focus score distribution"),
         header=["focus_band", "sessions"],
         rows=rows,
-        traces=[bar(rows, 0, 1, "Sessions", "Focus %{x}<br>%{y:,} sessions")],
-        x_title="Focus score band",
-        y_title="Sessions",
+        traces=[bar(rows, 0, 1, tr("Sessions"), tr("Focus %{x}<br>%{y:,} sessions"))],
+        x_title=tr("Focus score band"),
+        y_title=tr("Sessions"),
         no_values=all_blank(rows, 1),
         definition=define("focus_score"),
-        empty_message=NO_FOCUS,
+        empty_message=EMPTY["no_focus"],
     )
 
 
@@ -93,15 +93,15 @@ def span_distribution_chart(rows: list[Row], flt: ReportFilter, ctx: Context) ->
     """How many attention spans fell in each length band."""
     return Chart(
         id="span-distribution",
-        title="Attention span distribution",
+        title=tr("Attention span distribution"),
         header=["span_band", "spans"],
         rows=rows,
-        traces=[bar(rows, 0, 1, "Spans", "%{x}<br>%{y:,} spans")],
-        x_title="Span length",
-        y_title="Spans",
+        traces=[bar(rows, 0, 1, tr("Spans"), tr("%{x}<br>%{y:,} spans"))],
+        x_title=tr("Span length"),
+        y_title=tr("Spans"),
         no_values=all_blank(rows, 1),
         definition=define("attention_span"),
-        empty_message=NO_SPANS,
+        empty_message=EMPTY["no_spans"],
     )
 
 
@@ -113,18 +113,18 @@ def focus_by_hour_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Cha
         rows,
         0,
         1,
-        "Average focus",
-        "%{x}:00<br>average focus %{y:.1f} over %{customdata:,} sessions",
+        tr("Average focus"),
+        tr("%{x}:00<br>average focus %{y:.1f} over %{customdata:,} sessions"),
         customdata=[r[2] for r in rows],
     )
     return Chart(
         id="focus-by-hour",
-        title="Focus by hour of day",
+        title=tr("Focus by hour of day"),
         header=["hour", "avg_focus_score", "sessions_with_focus"],
         rows=rows,
         traces=[trace],
-        x_title="Hour of day (learner's local time)",
-        y_title="Focus score (0-100)",
+        x_title=tr("Hour of day (learner's local time)"),
+        y_title=tr("Focus score (0-100)"),
         definition=define("focus_score"),
         layout={"xaxis": {"dtick": 2, "range": [-0.5, 23.5]}, "yaxis": {"range": [0, 100]}},
     )
@@ -138,18 +138,18 @@ def focus_by_content_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> 
         rows,
         0,
         1,
-        "Average focus",
-        "%{x}<br>average focus %{y:.1f} over %{customdata:,} sessions",
+        tr("Average focus"),
+        tr("%{x}<br>average focus %{y:.1f} over %{customdata:,} sessions"),
         customdata=[r[2] for r in rows],
     )
     return Chart(
         id="focus-by-content",
-        title="Focus by content type",
+        title=tr("Focus by content type"),
         header=["content_type", "avg_focus_score", "sessions_with_focus", "sessions", "minutes"],
         rows=rows,
         traces=[trace],
-        x_title="Content type",
-        y_title="Focus score (0-100)",
+        x_title=tr("Content type"),
+        y_title=tr("Focus score (0-100)"),
         definition=define("focus_score"),
         layout={"yaxis": {"range": [0, 100]}},
     )
@@ -163,18 +163,18 @@ def interruptions_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Cha
         rows,
         0,
         3,
-        "Interruptions per session",
-        "%{x}<br>%{y:.2f} interruptions per session over %{customdata:,} sessions",
+        tr("Interruptions per session"),
+        tr("%{x}<br>%{y:.2f} interruptions per session over %{customdata:,} sessions"),
         flt.partial_from,
         customdata=[r[2] for r in rows],
     )
     return Chart(
         id="interruptions",
-        title="Interruptions per session",
+        title=tr("Interruptions per session"),
         header=["day", "interruptions", "sessions", "interruptions_per_session"],
         rows=rows,
         traces=trace,
-        x_title="Day",
-        y_title="Interruptions per session",
+        x_title=tr("Day"),
+        y_title=tr("Interruptions per session"),
         definition=define("interruptions"),
     )

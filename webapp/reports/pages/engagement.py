@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta
 
+from webapp.i18n import lazy_tr, tr, weekday_names
 from webapp.reports.charts import Chart, bar, heatmap, series
 from webapp.reports.definitions import EMPTY, define, phrase
 from webapp.reports.filters import ReportFilter
@@ -10,7 +11,7 @@ from webapp.reports.queries.common import Context, Row
 from webapp.reports.registry import Report, register
 from webapp.services.analytics import cohorts
 
-REPORT = register(Report("engagement", "Engagement", "reports/engagement.html", nav=2))
+REPORT = register(Report("engagement", lazy_tr("Engagement"), "reports/engagement.html", nav=2))
 SMALL_COHORT = 5  # learners: percentages of smaller cohorts are greyed
 COHORT_WEEKS = cohorts.COHORT_WEEKS
 GREYS = [[0, "#f0f0f0"], [1, "#bdbdbd"]]
@@ -20,7 +21,7 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
-STICKINESS_AXIS = {"title": {"text": "Stickiness (%)"}, "overlaying": "y", "side": "right", "range": [0, 100],
+STICKINESS_AXIS = {"overlaying": "y", "side": "right", "range": [0, 100],
                    "tickmode": "linear", "dtick": 25, "showgrid": False, "automargin": True}  # fmt: skip
 
 
@@ -30,19 +31,22 @@ def actives_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     rows = [(day, dau, wau, mau, _round(sticky)) for day, dau, wau, mau, sticky in rows]
     p = flt.partial_from
     traces = [
-        *series(rows, 0, 1, "Daily active", "%{x}<br>%{y:,} learners active that day", p,
-                "%{x} (so far)<br>%{y:,} learners active"),
-        *series(rows, 0, 2, "Weekly active", "%{x}<br>%{y:,} learners active in the 7 days to this day", p),
-        *series(rows, 0, 3, "Monthly active", "%{x}<br>%{y:,} learners active in the 30 days to this day", p),
-        *series(rows, 0, 4, "Stickiness (DAU/MAU)", "%{x}<br>stickiness %{y:.1f}%", p, yaxis="y2",
+        *series(rows, 0, 1, tr("Daily active"), tr("%{x}<br>%{y:,} learners active that day"), p,
+                tr("%{x} (so far)<br>%{y:,} learners active")),
+        *series(rows, 0, 2, tr("Weekly active"),
+                tr("%{x}<br>%{y:,} learners active in the 7 days to this day"), p),
+        *series(rows, 0, 3, tr("Monthly active"),
+                tr("%{x}<br>%{y:,} learners active in the 30 days to this day"), p),
+        *series(rows, 0, 4, tr("Stickiness (DAU/MAU)"), tr("%{x}<br>stickiness %{y:.1f}%"), p, yaxis="y2",
                 line={"dash": "dash"}),
     ]  # fmt: skip
     chart = Chart(
-        id="actives", title="Active learners and stickiness",
+        id="actives", title=tr("Active learners and stickiness"),
         header=["day", "daily_active", "weekly_active", "monthly_active", "stickiness_pct"], rows=rows,
-        traces=traces, x_title="Day", y_title="Learners",
+        traces=traces, x_title=tr("Day"), y_title=tr("Learners"),
         definition=define("active", "actives", "stickiness"),
-        layout={"yaxis": {"rangemode": "tozero"}, "yaxis2": STICKINESS_AXIS},
+        layout={"yaxis": {"rangemode": "tozero"},
+                "yaxis2": {**STICKINESS_AXIS, "title": {"text": tr("Stickiness (%)")}}},
     )  # fmt: skip
     chart.drill = "active"
     return chart
@@ -53,21 +57,23 @@ def volume_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Sessions (bars) and learning minutes (line, second axis) per day."""
     rows = [(day, n, round(m, 2)) for day, n, m in rows]
     traces = [
-        bar(rows, 0, 1, "Sessions", "%{x}<br>%{y:,} sessions"),
-        *series(rows, 0, 2, "Minutes", "%{x}<br>%{y:,.0f} minutes learnt", flt.partial_from, yaxis="y2"),
+        bar(rows, 0, 1, tr("Sessions"), tr("%{x}<br>%{y:,} sessions")),
+        *series(
+            rows, 0, 2, tr("Minutes"), tr("%{x}<br>%{y:,.0f} minutes learnt"), flt.partial_from, yaxis="y2"
+        ),
     ]
     return Chart(
         id="volume",
-        title="Sessions and minutes per day",
+        title=tr("Sessions and minutes per day"),
         header=["day", "sessions", "minutes"],
         rows=rows,
         traces=traces,
-        x_title="Day",
-        y_title="Sessions",
+        x_title=tr("Day"),
+        y_title=tr("Sessions"),
         definition=define("sessions"),
         layout={
             "yaxis2": {
-                "title": {"text": "Minutes"},
+                "title": {"text": tr("Minutes")},
                 "overlaying": "y",
                 "side": "right",
                 "rangemode": "tozero",
@@ -82,15 +88,21 @@ def heatmap_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Sessions by local hour of day and weekday."""
     rows = [(wd, hour, n, round(m, 2)) for wd, hour, n, m in rows]
     z = [[row[2] for row in rows[wd * 24 : wd * 24 + 24]] for wd in range(7)] if rows else []
-    trace = heatmap(list(range(24)), list(q.WEEKDAYS), z, "Sessions", "%{y}, %{x}:00<br>%{z:,} sessions")
+    trace = heatmap(
+        list(range(24)),
+        list(weekday_names("wide")),
+        z,
+        tr("Sessions"),
+        tr("%{y}, %{x}:00<br>%{z:,} sessions"),
+    )
     return Chart(
         id="heatmap",
-        title="When learners learn",
+        title=tr("When learners learn"),
         header=["weekday", "hour", "sessions", "minutes"],
         rows=rows,
         traces=[trace] if rows else [],
-        x_title="Hour of day (learner's local time)",
-        y_title="Weekday",
+        x_title=tr("Hour of day (learner's local time)"),
+        y_title=tr("Weekday"),
         definition=define("heatmap"),
         layout={"yaxis": {"autorange": "reversed"}, "xaxis": {"dtick": 2}},
     )
@@ -135,16 +147,17 @@ def _retention_traces(rows: list[Row]) -> list[dict]:
     size = {r[0]: r[2] for r in rows}
     labels = [phrase("cohort_label", week=wk.isoformat(), size=f"{size[wk]:,}") for wk in weeks]
     offsets = list(range(max(r[1] for r in rows) + 1))
-    hover = "Cohort of %{y}<br>%{x} weeks later: %{customdata}"
+    hover = tr("Cohort of %{y}<br>%{x} weeks later: %{customdata}")
     traces = []
     for small, extra in ((False, {}), (True, {"colorscale": GREYS, "showscale": False})):
         grid = _cohort_grid(rows, small)
-        traces.append(heatmap(offsets, labels, grid["z"], "Small cohorts" if small else "Retained %", hover,
+        name = tr("Small cohorts") if small else tr("Retained %")
+        traces.append(heatmap(offsets, labels, grid["z"], name, hover,
                               text=grid["text"], customdata=grid["customdata"], texttemplate="%{text}",
                               zmin=0, zmax=100, **extra))  # fmt: skip
     open_weeks = [r for r in rows if _unfinished(r[0], r[1], r[5])]
     traces.append({
-        "type": "scatter", "mode": "markers", "name": "Week not over", "hoverinfo": "skip",
+        "type": "scatter", "mode": "markers", "name": tr("Week not over"), "hoverinfo": "skip",
         "x": [r[1] for r in open_weeks], "y": [labels[weeks.index(r[0])] for r in open_weeks],
         "marker": {"symbol": "square-open", "size": 18, "color": "#444"},
     })  # fmt: skip
@@ -159,12 +172,12 @@ def retention_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     ]
     return Chart(
         id="retention",
-        title="Weekly retention cohorts",
+        title=tr("Weekly retention cohorts"),
         header=["cohort_week", "weeks_later", "cohort_size", "retained_learners", "retained_pct", "as_of"],
         rows=rows,
         traces=_retention_traces(rows) if rows else [],
-        x_title="Weeks after the first week",
-        y_title="Cohort: week of first activity (learners)",
+        x_title=tr("Weeks after the first week"),
+        y_title=tr("Cohort: week of first activity (learners)"),
         definition=define("retention", "retention_marks"),
         layout={"yaxis": {"autorange": "reversed", "type": "category"}, "xaxis": {"dtick": 1}},
         empty_message=EMPTY["no_cohort"],

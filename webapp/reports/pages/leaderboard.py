@@ -8,10 +8,13 @@ chosen group (a district has a board per group and period).
 
 from datetime import UTC, date, datetime, timedelta
 
+from babel import dates
 from flask import abort
+from flask_babel import get_locale
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from webapp.i18n import N_, day_text, lazy_tr, tr
 from webapp.models.core.enums import LeaderboardPeriod
 from webapp.reports.charts import Chart, Column, bar, table
 from webapp.reports.definitions import EMPTY, define
@@ -23,20 +26,19 @@ from webapp.services.leaderboards import next_period
 
 MAX_ID = 2_147_483_647
 COLUMNS = (
-    Column("rank", "Rank", kind="number"),
-    Column("movement", "Movement"),
-    Column("previous_rank", "Previous rank", hidden=True),
-    Column("learner_id", "Learner id", hidden=True),
-    Column("learner", "Learner", kind="learner", link="learner_id"),
-    Column("points", "Points", kind="number"),
-    Column("badges", "Badges", kind="number"),
+    Column("rank", lazy_tr("Rank"), kind="number"),
+    Column("movement", lazy_tr("Movement")),
+    Column("previous_rank", lazy_tr("Previous rank"), hidden=True),
+    Column("learner_id", lazy_tr("Learner id"), hidden=True),
+    Column("learner", lazy_tr("Learner"), kind="learner", link="learner_id"),
+    Column("points", lazy_tr("Points"), kind="number"),
+    Column("badges", lazy_tr("Badges"), kind="number"),
 )
 HEADINGS = {
-    "weekly": "{board}: week of {start} to {end} (UTC)",
-    "monthly": "{board}: {month} (UTC)",
-    "all_time": "{board}: all-time points up to {end} (UTC)",
+    "weekly": N_("{board}: week of {start} to {end} (UTC)"),
+    "monthly": N_("{board}: {month} (UTC)"),
+    "all_time": N_("{board}: all-time points up to {end} (UTC)"),
 }
-NO_BOARDS, NO_ENTRIES = EMPTY["no_boards"], EMPTY["no_entries"]
 
 
 def _choose(boards: list[dict], raw: str | None) -> dict | None:
@@ -67,7 +69,14 @@ def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) 
 
 
 REPORT = register(
-    Report("leaderboard", "Leaderboard", "reports/leaderboard.html", nav=4, load=load, url_context="optional")
+    Report(
+        "leaderboard",
+        lazy_tr("Leaderboard"),
+        "reports/leaderboard.html",
+        nav=4,
+        load=load,
+        url_context="optional",
+    )
 )
 
 
@@ -81,10 +90,9 @@ def heading(board: dict, flt: ReportFilter, today: date) -> str:
     kind = LeaderboardPeriod(board["period"])
     start = q.period_of(board, flt.end)
     end = next_period(kind, start) - timedelta(days=1)
-    text = HEADINGS["monthly" if kind == LeaderboardPeriod.MONTHLY else kind.value]
-    return text.format(
-        board=board["name"], start=start.isoformat(), end=min(end, today).isoformat(), month=f"{start:%B %Y}"
-    )
+    text = tr(HEADINGS["monthly" if kind == LeaderboardPeriod.MONTHLY else kind.value])
+    month = dates.format_date(start, "LLLL y", locale=get_locale()) if get_locale() else f"{start:%B %Y}"
+    return text.format(board=board["name"], start=day_text(start), end=day_text(min(end, today)), month=month)
 
 
 @REPORT.figure("table", _when_board(q.board_table))
@@ -110,7 +118,7 @@ def board_table(rows: list[dict], flt: ReportFilter, ctx: Context) -> Chart:
         COLUMNS,
         cells,
         definition=define("board_period", "movement"),
-        empty_message=NO_ENTRIES if board else NO_BOARDS,
+        empty_message=EMPTY["no_entries"] if board else EMPTY["no_boards"],
         extra={"moves": [r["movement"]["kind"] for r in rows]},
     )
 
@@ -130,18 +138,19 @@ def trend_chart(history: list[dict], flt: ReportFilter, ctx: Context) -> Chart:
                 "x": [r[0].isoformat() for r in mine],
                 "y": [r[3] for r in mine],
                 "customdata": [r[4] for r in mine],
-                "hovertemplate": "%{fullData.name}<br>period from %{x}<br>%{y:,} points, rank %{customdata}"
-                "<extra></extra>",
+                "hovertemplate": tr(
+                    "%{fullData.name}<br>period from %{x}<br>%{y:,} points, rank %{customdata}<extra></extra>"
+                ),
             }
         )
     return Chart(
         id="trend",
-        title="Points over time, top 10 of this period",
+        title=tr("Points over time, top 10 of this period"),
         header=["period_start", "learner_id", "learner", "points", "rank"],
         rows=rows,
         traces=traces,
-        x_title="Period starting (UTC)",
-        y_title="Points on the board",
+        x_title=tr("Period starting (UTC)"),
+        y_title=tr("Points on the board"),
         definition=define("board_period"),
         empty_message=EMPTY["no_snapshots"],
     )
@@ -153,12 +162,12 @@ def reasons_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     rows = [(reason.replace("_", " "), points, n) for reason, points, n in rows]
     return Chart(
         id="reasons",
-        title="Points by reason",
+        title=tr("Points by reason"),
         header=["reason", "net_points", "transactions"],
         rows=rows,
-        traces=[bar(rows, 0, 1, "Net points", "%{x}<br>%{y:,} net points")],
-        x_title="Reason",
-        y_title="Net points",
+        traces=[bar(rows, 0, 1, tr("Net points"), tr("%{x}<br>%{y:,} net points"))],
+        x_title=tr("Reason"),
+        y_title=tr("Net points"),
         definition=define("points"),
         empty_message=EMPTY["no_points"],
     )

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
+from webapp.i18n import N_, day_text, lazy_tr, number, tr
 from webapp.reports.charts import Chart, line, series
 from webapp.reports.definitions import as_of, define, phrase, plural
 from webapp.reports.filters import ReportFilter
@@ -12,7 +13,7 @@ from webapp.reports.queries import risk as rq
 from webapp.reports.queries.common import Context, Row, ratio
 from webapp.reports.registry import Report, register
 
-REPORT = register(Report("overview", "Overview", "reports/overview.html", nav=1))
+REPORT = register(Report("overview", lazy_tr("Overview"), "reports/overview.html", nav=1))
 SPARK = {
     "height": 190,
     "margin": {"l": 40, "r": 10, "t": 10, "b": 30},
@@ -22,9 +23,9 @@ SPARK = {
 KPI_HEADER = ["figure", "value", "previous_value", "change", "sample", "as_of"]
 # The report each tile summarises, as its link says it.
 REPORTS = {
-    "engagement": "the engagement report",
-    "attention": "the attention report",
-    "at-risk": "the at-risk report",
+    "engagement": N_("the engagement report"),
+    "attention": N_("the attention report"),
+    "at-risk": N_("the at-risk report"),
 }
 
 
@@ -73,12 +74,13 @@ def tiles(data: dict, flt: ReportFilter) -> list[dict]:
     now, before = figures(data["now"]), figures(data["before"])
     (risk_day, risk_n), (_, risk_before) = data["risk"], data["risk_before"]
     out = [
-        _tile("avg_active", "Average daily active learners", now["avg_active"], before["avg_active"],
+        _tile("avg_active", tr("Average daily active learners"), now["avg_active"], before["avg_active"],
               "engagement", ("average_active", "active"), digits=1, sample=plural("days", now["days"])),
-        _tile("minutes", "Minutes learnt", now["minutes"], before["minutes"], "engagement", ("sessions",)),
-        _tile("avg_focus", "Average focus score", now["avg_focus"], before["avg_focus"], "attention",
+        _tile("minutes", tr("Minutes learnt"), now["minutes"], before["minutes"], "engagement",
+              ("sessions",)),
+        _tile("avg_focus", tr("Average focus score"), now["avg_focus"], before["avg_focus"], "attention",
               ("focus_score",), digits=1, points=True, sample=plural("sessions", now["focus_n"])),
-        _tile("at_risk", "Learners at risk", risk_n, risk_before, "at-risk", ("at_risk",),
+        _tile("at_risk", tr("Learners at risk"), risk_n, risk_before, "at-risk", ("at_risk",),
               note=as_of(risk_day)),
     ]  # fmt: skip
     days = plural("days", flt.days)
@@ -86,11 +88,11 @@ def tiles(data: dict, flt: ReportFilter) -> list[dict]:
         tile["direction"], tile["change"] = change(
             tile["value"], tile["before"], days, tile.get("points", False)
         )
-        tile["link_text"] = phrase("see_report", report=REPORTS[tile["link"]])
+        tile["link_text"] = phrase("see_report", report=tr(REPORTS[tile["link"]]))
         tile["sample_text"] = phrase("sample", sample=tile["sample"]) if tile.get("sample") else ""
     if now["day"]:
-        daily, weekly, monthly = (f"{n:,}" for n in now["actives"])
-        out[0]["sub"] = phrase("actives_on", day=now["day"].isoformat(), daily=daily, weekly=weekly,
+        daily, weekly, monthly = (number(n) for n in now["actives"])
+        out[0]["sub"] = phrase("actives_on", day=day_text(now["day"]), daily=daily, weekly=weekly,
                                monthly=monthly)  # fmt: skip
     return out
 
@@ -99,7 +101,7 @@ def tiles(data: dict, flt: ReportFilter) -> list[dict]:
 def kpi_tiles(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
     """The headline figures, each against the previous period of equal length; the CSV lists them."""
     if not data:
-        return Chart(id="kpis", title="Headline figures", header=KPI_HEADER, rows=[], kind="tiles")
+        return Chart(id="kpis", title=tr("Headline figures"), header=KPI_HEADER, rows=[], kind="tiles")
     shown = tiles(data, flt)
     rows = [
         (t["key"], t["value"], t["before"], t["change"], t.get("sample", ""), t.get("note", ""))
@@ -107,7 +109,7 @@ def kpi_tiles(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
     ]
     return Chart(
         id="kpis",
-        title="Headline figures",
+        title=tr("Headline figures"),
         header=KPI_HEADER,
         rows=rows,
         kind="tiles",
@@ -143,17 +145,19 @@ def actives_trend(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     rows = [r[:4] for r in rows]
     p = flt.partial_from
     traces = [
-        *series(rows, 0, 1, "Daily", "%{x}<br>%{y:,} active", p, "%{x} (so far)<br>%{y:,} active"),
-        *series(rows, 0, 2, "Weekly", "%{x}<br>%{y:,} active in 7 days", p),
-        *series(rows, 0, 3, "Monthly", "%{x}<br>%{y:,} active in 30 days", p),
+        *series(
+            rows, 0, 1, tr("Daily"), tr("%{x}<br>%{y:,} active"), p, tr("%{x} (so far)<br>%{y:,} active")
+        ),
+        *series(rows, 0, 2, tr("Weekly"), tr("%{x}<br>%{y:,} active in 7 days"), p),
+        *series(rows, 0, 3, tr("Monthly"), tr("%{x}<br>%{y:,} active in 30 days"), p),
     ]
     chart = _spark(
         "actives",
-        "Active learners",
+        tr("Active learners"),
         ["day", "daily_active", "weekly_active", "monthly_active"],
         rows,
         traces,
-        "Learners",
+        tr("Learners"),
         ("actives",),
     )
     chart.drill = "active"
@@ -164,23 +168,25 @@ def actives_trend(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
 def minutes_trend(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Minutes learnt per day."""
     rows = [(r[0], round(r[4], 2)) for r in rows]
-    traces = series(rows, 0, 1, "Minutes", "%{x}<br>%{y:,.0f} minutes", flt.partial_from)
-    return _spark("minutes", "Minutes learnt", ["day", "minutes"], rows, traces, "Minutes", ("sessions",))
+    traces = series(rows, 0, 1, tr("Minutes"), tr("%{x}<br>%{y:,.0f} minutes"), flt.partial_from)
+    return _spark(
+        "minutes", tr("Minutes learnt"), ["day", "minutes"], rows, traces, tr("Minutes"), ("sessions",)
+    )
 
 
 @REPORT.figure("focus", q.overview_daily)
 def focus_trend(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Average focus score per day, with the sessions it averages."""
     rows = [(r[0], _round(ratio(r[6], r[5])), r[5]) for r in rows]
-    hover = "%{x}<br>average focus %{y:.1f} over %{customdata:,} sessions"
-    traces = series(rows, 0, 1, "Average focus", hover, flt.partial_from, customdata=[r[2] for r in rows])
+    hover = tr("%{x}<br>average focus %{y:.1f} over %{customdata:,} sessions")
+    traces = series(rows, 0, 1, tr("Average focus"), hover, flt.partial_from, customdata=[r[2] for r in rows])
     return _spark(
         "focus",
-        "Average focus score",
+        tr("Average focus score"),
         ["day", "avg_focus_score", "sessions_with_focus"],
         rows,
         traces,
-        "Focus",
+        tr("Focus"),
         ("focus_score",),
     )
 
@@ -188,9 +194,15 @@ def focus_trend(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
 @REPORT.figure("at-risk", rq.series)
 def risk_trend(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """Learners flagged at risk as of each evaluated day of the range."""
-    trace = line(rows, 0, 1, "Learners at risk", "as of %{x}<br>%{y:,} learners at risk")
+    trace = line(rows, 0, 1, tr("Learners at risk"), tr("as of %{x}<br>%{y:,} learners at risk"))
     chart = _spark(
-        "at-risk", "Learners at risk", ["as_of", "learners_at_risk"], rows, [trace], "Learners", ("at_risk",)
+        "at-risk",
+        tr("Learners at risk"),
+        ["as_of", "learners_at_risk"],
+        rows,
+        [trace],
+        tr("Learners"),
+        ("at_risk",),
     )
     # A date axis over the whole range, like the other cards (half a day of margin each side).
     span = [f"{flt.start - timedelta(days=1)} 12:00", f"{flt.end} 12:00"]

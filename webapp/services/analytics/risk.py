@@ -16,36 +16,45 @@ from datetime import date, timedelta
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
+from webapp.i18n import N_
 from webapp.models.analytics.risk import RiskEvaluation
 from webapp.services.analytics import streak_runs
 from webapp.services.analytics.features import mastery_as_of
 from webapp.services.analytics.sql import Dialect, as_date
 
-# rule -> (title, the rule in words); pages show these.
+# rule -> (title, the rule in words); pages show these, translated (webapp.i18n.tr).
 RULES: dict[str, tuple[str, str]] = {
     "went_quiet": (
-        "Went quiet",
-        "No activity in the last 7 days after being regular (active on 8 or more of the 28 days before).",
+        N_("Went quiet"),
+        N_("No activity in the last 7 days after being regular (active on 8 or more of the 28 days before)."),
     ),
     "minutes_down": (
-        "Minutes down",
-        "Learning minutes in the last 7 days are 30% or more below their weekly average over the "
-        "previous 4 weeks (which was at least 30 minutes a week).",
+        N_("Minutes down"),
+        N_(
+            "Learning minutes in the last 7 days are 30% or more below their weekly average over the "
+            "previous 4 weeks (which was at least 30 minutes a week)."
+        ),
     ),
     "focus_down": (
-        "Focus down",
-        "Average focus score in the last 7 days is 30% or more below their average over the "
-        "previous 4 weeks.",
+        N_("Focus down"),
+        N_(
+            "Average focus score in the last 7 days is 30% or more below their average over the "
+            "previous 4 weeks."
+        ),
     ),
     "streak_broken": (
-        "Streak broken",
-        "A streak of 7 or more active days was lost within the last 7 days: a day was missed with no "
-        "freeze left (freeze days keep a streak but do not count; the current day is never missed).",
+        N_("Streak broken"),
+        N_(
+            "A streak of 7 or more active days was lost within the last 7 days: a day was missed with no "
+            "freeze left (freeze days keep a streak but do not count; the current day is never missed)."
+        ),
     ),
     "low_mastery": (
-        "Low mastery, falling quiz scores",
-        "Average skill mastery as of the day below 0.4, and the average score of quizzes submitted "
-        "in the last 14 days below that of the 28 days before.",
+        N_("Low mastery, falling quiz scores"),
+        N_(
+            "Average skill mastery as of the day below 0.4, and the average score of quizzes submitted "
+            "in the last 14 days below that of the 28 days before."
+        ),
     ),
 }
 # The detail stored with each flag: one format string per rule.
