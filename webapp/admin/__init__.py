@@ -11,6 +11,7 @@ from flask import Flask
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
 from webapp.admin import (
     analytics,
@@ -36,6 +37,8 @@ DOMAINS = (users, engagement, gamification, learning, social, notifications, ana
 def init_admin(app: Flask) -> Admin:
     """Create a fresh Admin for this app (never shared between apps) with every view."""
     compat.apply()
+    # Admin templates pass markup into translated sentences: _("... %(path)s", path=Markup("<code>...")).
+    app.jinja_env.globals.setdefault("Markup", Markup)
     admin = Admin(
         app,
         name="ShikshaDisha Admin",

@@ -11,6 +11,7 @@ from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm, DateTimeField
 from flask_admin.model import filters
 from flask_admin.model.form import converts
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
@@ -39,10 +40,15 @@ class SecureForm(BaseForm):
         PostgreSQL cannot store NUL and no name, slug or message needs one."""
         bad = [f for f in self if isinstance(f.data, str) and CONTROL_CHARACTERS.search(f.data)]
         if not bad:
-            return super().validate(extra_validators)
+            valid = super().validate(extra_validators)
+            for field in self:
+                # A translated message is a lazy string until shown; Flask-Admin shows only str errors.
+                if isinstance(field.errors, list):
+                    field.errors = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
+            return valid
         # Checked first: the validators that query the database (unique slugs) must not see them.
         for field in self:
-            field.errors = ["Contains a control character; remove it."] if field in bad else []
+            field.errors = [gettext("Contains a control character; remove it.")] if field in bad else []
         return False
 
 

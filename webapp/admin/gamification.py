@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -30,7 +31,7 @@ from webapp.models import (
 from webapp.models.core.enums import AuditAction
 
 CATEGORY = _l("Gamification")
-SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message="Use lower-case letters, digits, - and _ only.")
+SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message=_l("Use lower-case letters, digits, - and _ only."))
 BADGE_SEARCH = {"fields": (Badge.slug, Badge.name), "page_size": 10}
 
 
@@ -68,9 +69,12 @@ class BadgeView(SecureModelView):
         "icon": {"validators": [Length(max=64)]},
         "description": {"validators": [Length(max=2000)]},
         "criteria_threshold": {
-            "validators": [InputRequired(), NumberRange(min=1, max=1_000_000, message="A positive number.")]
+            "validators": [
+                InputRequired(),
+                NumberRange(min=1, max=1_000_000, message=_l("A positive number.")),
+            ]
         },
-        "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
+        "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message=_l("0 or more."))]},
     }
     extra_view_actions = {"deactivate_view": Action.EDIT}
 
@@ -98,7 +102,11 @@ class BadgeView(SecureModelView):
             db.session.commit()
         holders = _holders(self, None, badge, "holders")
         flash(
-            f"“{badge.name}” is inactive: its {holders} holder(s) keep it, and nobody earns it any more.",
+            gettext(
+                "“%(badge)s” is inactive: its %(holders)s holder(s) keep it, and nobody earns it any more.",
+                badge=badge.name,
+                holders=holders,
+            ),
             "success",
         )
         return redirect(url_for(".index_view"))
@@ -128,10 +136,10 @@ class StreakMilestoneView(SecureModelView):
         "days": {
             "validators": [
                 InputRequired(),
-                NumberRange(min=1, max=10_000, message="A positive number of days."),
+                NumberRange(min=1, max=10_000, message=_l("A positive number of days.")),
             ]
         },
-        "points": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
+        "points": {"validators": [NumberRange(min=0, max=1_000_000, message=_l("0 or more."))]},
     }
 
 

@@ -4,8 +4,8 @@ from typing import Any
 
 from flask import abort, flash, g, get_template_attribute, request
 from flask_admin import expose
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
@@ -131,7 +131,7 @@ class NotificationTemplateView(SecureModelView):
         for warning in templates.template_warnings(model.subject, "subject") + templates.template_warnings(
             model.body, "body"
         ):
-            flash(f"Saved, but check this: {warning}", "warning")
+            flash(gettext("Saved, but check this: %(warning)s", warning=warning), "warning")
 
     def render(self, template: str, **kwargs: Any) -> Any:
         form = kwargs.get("form")

@@ -5,6 +5,7 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -30,7 +31,7 @@ from webapp.models.core.enums import AuditAction, Role
 from webapp.services.badges import BadgeError, award_badge
 
 CATEGORY = _l("Users")
-EMAIL_TAKEN = "This email cannot be used: another account has it (in some mix of upper and lower case)."
+EMAIL_TAKEN = _l("This email cannot be used: another account has it (in some mix of upper and lower case).")
 
 
 def unique_email(normalise: Any) -> Any:
@@ -85,7 +86,7 @@ class LearnerView(_UserSubsetView):
         model.role = Role.LEARNER
         model.password_hash = None
 
-    @action("award_badge", "Award a badge to the selected learners", None)
+    @action("award_badge", _l("Award a badge to the selected learners"), None)
     def action_award_badge(self, ids: list[str]) -> Any:
         if not can(current_user, "UserBadge", Action.CREATE):
             abort(403)
@@ -103,7 +104,7 @@ class LearnerView(_UserSubsetView):
             u for u in (self.get_one(i) for i in request.form.getlist("rowid")[:500]) if u is not None
         ]
         if badge is None or not learners:
-            flash("Choose a badge and at least one learner.", "error")
+            flash(gettext("Choose a badge and at least one learner."), "error")
             return redirect(url_for(".index_view"))
         try:
             new = [
@@ -121,7 +122,14 @@ class LearnerView(_UserSubsetView):
             resource="Badge",  # in the badge's history
         )
         db.session.commit()
-        flash(f"Awarded “{badge.name}” to {len(new)} learner(s); {len(learners) - len(new)} already had it.")
+        flash(
+            gettext(
+                "Awarded “%(badge)s” to %(new)s learner(s); %(had)s already had it.",
+                badge=badge.name,
+                new=len(new),
+                had=len(learners) - len(new),
+            )
+        )
         return redirect(url_for(".index_view"))
 
 
@@ -138,20 +146,20 @@ class StaffAccountView(_UserSubsetView):
     form_args = {"email": {"validators": [InputRequired(), unique_email(normalise_email)]}}
     form_extra_fields = {
         "new_password": PasswordField(
-            "New password",
+            _l("New password"),
             validators=[Optional(), Length(max=200)],
-            description="Leave empty to keep the current password. At least 12 characters.",
+            description=_l("Leave empty to keep the current password. At least 12 characters."),
         )
     }
 
     def validate_model(self, form: Any, model: User, is_created: bool) -> None:
         if model.role not in self.roles:
-            raise ValidationError("Choose a staff role.")
+            raise ValidationError(gettext("Choose a staff role."))
         password = form.new_password.data or ""
         if is_created and not password:
-            raise ValidationError("A new staff account needs a password.")
+            raise ValidationError(gettext("A new staff account needs a password."))
         if model.id == current_user.id and (model.role != Role.ADMIN or not model.is_active):
-            raise ValidationError("You cannot remove your own admin access.")
+            raise ValidationError(gettext("You cannot remove your own admin access."))
         if password:
             try:
                 check_password(password)
@@ -163,7 +171,7 @@ class StaffAccountView(_UserSubsetView):
 
     def on_model_delete(self, model: User) -> None:
         if model.id == current_user.id:
-            raise ValidationError("You cannot delete your own account.")
+            raise ValidationError(gettext("You cannot delete your own account."))
         super().on_model_delete(model)
 
 
