@@ -61,3 +61,41 @@ def test_an_english_operator_still_sees_english(app, session):
     html = client.get("/admin/badge/new/").get_data(as_text=True)
     assert 'value="Save"' in html
     assert "सहेजें" not in html
+    assert {"Create", "List", "Cancel"} <= english_words(html)  # the check below would see English
+
+
+# Words that stay as they are in Hindi text: abbreviations and the product's name.
+KEPT = {"ID", "URL", "HTML", "CSV", "API", "IP", "UTC", "UTF", "CIDR", "JSON", "MB"} | {"ShikshaDisha", "Admin", "English"}
+# Data, not interface: table cells, choices, typed text, code, the preview of a template.
+DATA = re.compile(
+    r"(?s)<script.*?</script>|<style.*?</style>|<select.*?</select>|<textarea.*?</textarea>|<td.*?</td>"
+    r"|<code.*?</code>|<pre.*?</pre>|<h3[^>]*id=\"preview-subject\".*?</h3>"
+)
+
+
+def english_words(html: str) -> set[str]:
+    """Capitalised English words a person reads on the page (interface text, not data)."""
+    text = re.sub(r"<[^>]+>", " ", DATA.sub(" ", html))
+    return {w for w in re.findall(r"[A-Z][A-Za-z']{2,}", text) if w not in KEPT}
+
+
+def test_every_admin_page_is_hindi_for_a_hindi_admin(app, session):
+    from tests.admin.support import admin_views, one_row_each
+
+    client, _user = staff_client(app, session, "admin", locale="hi")
+    ids = one_row_each(session)
+    session.commit()
+    urls = ["/admin/", "/admin/jobs/", "/admin/rosterimport/", "/admin/apiclients/"]
+    urls.append("/admin/pointsadjustment/")
+    for view in admin_views(app):
+        urls.append(f"/admin/{view.endpoint}/")
+        row = ids.get(getattr(view, "resource", view.model.__name__))
+        urls += [f"/admin/{view.endpoint}/new/", f"/admin/{view.endpoint}/edit/?id={row}"]
+        urls.append(f"/admin/{view.endpoint}/details/?id={row}")
+    left = {}
+    for url in urls:
+        page = client.get(url)
+        assert page.status_code in (200, 403), url  # 403: a read-only table has no form
+        if page.status_code == 200 and (words := english_words(page.get_data(as_text=True))):
+            left[url] = sorted(words)
+    assert not left, f"English left on Hindi admin pages: {left}"

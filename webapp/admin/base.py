@@ -154,7 +154,12 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, ModelView):
         # Every user field is a lookup that offers what the signed-in user may pick (webapp.admin.people).
         self.form_ajax_refs = {**(self.form_ajax_refs or {}), **people_lookups(model, self.people_fields)}
         # Every column's label follows the staff member's language (webapp/admin/labels.py).
-        self.column_labels = labelled(model, self.column_list, self.column_labels)
+        named = (
+            *(self.column_list or ()),
+            *(self.column_filters or ()),
+            *(self.column_searchable_list or ()),
+        )
+        self.column_labels = labelled(model, named, self.column_labels)
         super().__init__(model, db, name=name, **kwargs)
 
     def create_form(self, obj: Any = None) -> Any:

@@ -13,9 +13,10 @@ that is not here or not translated.
 
 from typing import Any
 
+from flask_babel.speaklater import LazyString
 from sqlalchemy import inspect
 
-from webapp.i18n import N_, lazy_tr
+from webapp.i18n import N_, lazy_tr, tr
 
 LABELS = (
     N_("Accepted At"),
@@ -274,10 +275,23 @@ def prettify(name: str) -> str:
     return name.replace("_", " ").title()
 
 
-def labelled(model: type, column_list: Any, own: dict | None) -> dict[str, Any]:
-    """Return labels for every column and relation of model (and column_list), translated when shown."""
+def labelled(model: type, named: Any, own: dict | None) -> dict[str, Any]:
+    """Return labels for every column and relation of model, and every name in `named` (the view's
+    column_list, filters and searchable columns), each translated when shown.
+
+    A related column ("user.email") is labelled by its parts ("User / Email"), which is what
+    Flask-Admin's filters and search show (instead of "user / Users / Email").
+    """
     names = [attr.key for attr in inspect(model).attrs]
-    names += [name for name in (column_list or ()) if isinstance(name, str)]
-    labels: dict[str, Any] = {name: prettify(name) for name in names}
-    labels.update(own or {})
-    return {name: lazy_tr(label) if isinstance(label, str) else label for name, label in labels.items()}
+    names += [name for name in (named or ()) if isinstance(name, str)]
+    labels: dict[str, Any] = {}
+    for name in names:
+        labels[name] = LazyString(_joined, name) if "." in name else lazy_tr(prettify(name))
+    for name, label in (own or {}).items():
+        labels[name] = lazy_tr(label) if isinstance(label, str) else label
+    return labels
+
+
+def _joined(name: str) -> str:
+    """A related column's label in the current language: "user.email" -> "User / Email"."""
+    return " / ".join(tr(prettify(part)) for part in name.split("."))
