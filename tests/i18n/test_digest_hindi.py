@@ -74,3 +74,19 @@ def test_the_queued_digest_is_in_the_teachers_locale(session, world):  # noqa: F
     assert row.subject.startswith("आपके समूहों का सप्ताह")
     assert "नए जोखिम वाले शिक्षार्थी (3 जून 2024 तक): 1" in row.body
     assert "पढ़ाई के सत्र: 3 (+200%; उससे पहले के सप्ताह में: 1)" in row.body
+
+
+def test_the_unsubscribe_page_is_in_the_language_of_its_link(app, client, session):
+    from webapp.digest import unsubscribe_token
+
+    hindi, english = f.make_teacher(session, locale="hi"), f.make_teacher(session, locale="en")
+    session.commit()
+    with app.test_request_context():
+        links = [f"/digest/unsubscribe/{unsubscribe_token(u.id)}" for u in (hindi, english)]
+    hindi_link, english_link = links
+    page = client.get(hindi_link).get_data(as_text=True)
+    assert '<html lang="hi">' in page
+    assert "साप्ताहिक सारांश की सदस्यता छोड़ें" in page
+    done = client.post(hindi_link).get_data(as_text=True)
+    assert "हो गया: अब आपको साप्ताहिक सारांश नहीं मिलेगा।" in done
+    assert "Unsubscribe from the weekly digest" in client.get(english_link).get_data(as_text=True)

@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session
 
 from webapp.auth.access import visible_group_ids
 from webapp.digest import unsubscribe_token
-from webapp.i18n import DEFAULT_LOCALE, number, parse, tr
+from webapp.i18n import number, tr
 from webapp.models import StudyGroup, User
 from webapp.models.core.mixins import utcnow
 from webapp.services import digest
+from webapp.services.digest import digest_locale
 
 
 class DigestError(RuntimeError):
@@ -55,11 +56,6 @@ def _groups(session: Session, teacher: User) -> list[tuple[int, str]]:
     ids = visible_group_ids(session, teacher) or set()
     query = select(StudyGroup.id, StudyGroup.name).where(StudyGroup.id.in_(ids), StudyGroup.is_active)
     return [tuple(row) for row in session.execute(query.order_by(StudyGroup.name))]
-
-
-def digest_locale(teacher: User) -> str:
-    """The locale of a teacher's digest: theirs if we offer its language ("hi-IN" -> "hi"), else English."""
-    return parse(teacher.locale) or DEFAULT_LOCALE
 
 
 def figure_rows(section: digest.GroupDigest) -> list[dict]:

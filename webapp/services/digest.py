@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from webapp.i18n import N_
+from webapp.i18n import DEFAULT_LOCALE, N_, parse
 from webapp.models import (
     DailyMetric,
     GroupMember,
@@ -62,6 +62,12 @@ def digest_monday(now: datetime, tz: str | None) -> date | None:
     """Return the teacher's local Monday when its 07:00 has come (else None)."""
     local = now.astimezone(learner_zone(tz))
     return local.date() if local.weekday() == 0 and local.time() >= time(DIGEST_HOUR) else None
+
+
+def digest_locale(user: User) -> str:
+    """The locale of a staff member's digest and unsubscribe page: their own if we offer its
+    language ("hi-IN" -> "hi", "en-IN" -> "en_IN"), else English."""
+    return parse(user.locale) or DEFAULT_LOCALE
 
 
 def digest_key(teacher_id: int, monday: date) -> str:
