@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from flask import abort, flash, g, get_template_attribute, request
+from flask import abort, flash, get_template_attribute, request
 from flask_admin import expose
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -34,12 +34,13 @@ def _template_field(label: str):
 
 def locale_gaps(key: str | None, channel: Any) -> tuple[list[str], list[template_locales.Gap]]:
     """Return the locales a key has on a channel and the learners' languages it misses (once a request)."""
-    if "template_locales" not in g:
-        g.template_locales = (
+    found = getattr(request, "template_locales", None)
+    if found is None:  # on the request, not g: g may outlive a request (the test client's app context)
+        found = request.template_locales = (
             template_locales.key_locales(db.session),
             template_locales.learner_locales(db.session),
         )
-    present_by_key, learners = g.template_locales
+    present_by_key, learners = found
     present = present_by_key.get((key or "", str(getattr(channel, "value", channel) or "")), [])
     return present, template_locales.gaps(present, learners)
 
@@ -151,7 +152,7 @@ class NotificationTemplateView(SecureModelView):
         present, _gaps = locale_gaps(key, channel)
         if adding:
             present = sorted({*present, canonical_locale(adding)})
-        gaps = template_locales.gaps(present, g.template_locales[1])
+        gaps = template_locales.gaps(present, request.template_locales[1])
         return {"key": key, "present": present, "warnings": [gap_message(gap) for gap in gaps]}
 
     @expose("/preview/fragment/", methods=("POST",))
