@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.config import Config, config_from_env, redis_options
 from webapp.extensions import cache, compress, csrf, db, login_manager, migrate
+from webapp.i18n import N_
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -45,7 +46,7 @@ def register_extensions(app: Flask) -> None:
     compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to see this page."
+    login_manager.login_message = N_("Please log in to see this page.")  # translated by webapp.i18n
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     import webapp.auth.sessions  # noqa: F401  (registers the user loader)

@@ -12,19 +12,20 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db
+from webapp.i18n import N_
 
 # Errors that mean "the database does not answer" (refused, reset, timed out, pool exhausted),
 # as opposed to a bad statement. SQLite's "unable to open" and "locked" are OperationalErrors too.
 DATABASE_DOWN = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 ERROR_MESSAGES = {
-    400: "The request could not be understood (was the form stale? reload and try again).",
-    403: "You do not have access to this page.",
-    404: "There is nothing here.",
-    405: "That method is not allowed here.",
-    413: "The upload is too large.",
-    429: "Too many attempts. Wait a minute and try again.",
-    500: "Something went wrong on our side. It has been logged.",
+    400: N_("The request could not be understood (was the form stale? reload and try again)."),
+    403: N_("You do not have access to this page."),
+    404: N_("There is nothing here."),
+    405: N_("That method is not allowed here."),
+    413: N_("The upload is too large."),
+    429: N_("Too many attempts. Wait a minute and try again."),
+    500: N_("Something went wrong on our side. It has been logged."),
 }
 UNAVAILABLE_RETRY_SECONDS = 30
 
@@ -40,7 +41,7 @@ def register_errorhandlers(app: Flask) -> None:
         if code == 500:
             _rollback()
             app.logger.exception("unhandled error", exc_info=error)
-        message = ERROR_MESSAGES.get(code, "The request failed.")
+        message = ERROR_MESSAGES.get(code, N_("The request failed."))
         try:
             return render_template("errors/error.html", code=code, message=message), code
         except DATABASE_DOWN as exc:  # the page's header loads the user from the database

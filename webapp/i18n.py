@@ -59,6 +59,10 @@ class Texts(dict[str, str]):
     def __getitem__(self, key: str) -> str:
         return tr(super().__getitem__(key))
 
+    def lazy(self, key: str) -> LazyString:
+        """The text of key, translated each time it is shown (for values made at import time)."""
+        return lazy_tr(super().__getitem__(key))
+
 
 # The staff roles as the navbar names them (translated with tr(role.value)).
 ROLE_NAMES = (N_("teacher"), N_("operator"), N_("admin"))
@@ -165,6 +169,20 @@ def grouping() -> list[int]:
     return [primary] if secondary == primary else [primary, secondary]
 
 
+# Plotly's own words that our charts show (toolbar titles, zoom hint), by its English keys.
+PLOTLY_TEXTS = (
+    N_("Download plot as a png"),
+    N_("Zoom in"),
+    N_("Zoom out"),
+    N_("Reset axes"),
+    N_("Autoscale"),
+    N_("Double-click to zoom back out"),
+    N_("Click to enter Colorscale title"),
+    N_("Click to enter X axis title"),
+    N_("Click to enter Y axis title"),
+)
+
+
 def plotly_locale() -> dict[str, Any] | None:
     """Plotly's locale for the current locale, built from Babel's data (None for plain English).
 
@@ -181,7 +199,7 @@ def plotly_locale() -> dict[str, Any] | None:
     return {
         "moduleType": "locale",
         "name": str(locale).replace("_", "-").lower(),
-        "dictionary": {},
+        "dictionary": {text: tr(text) for text in PLOTLY_TEXTS},
         "format": {
             "days": [days["wide"][i] for i in week],
             "shortDays": [days["abbreviated"][i] for i in week],
@@ -203,12 +221,12 @@ def plotly_locale() -> dict[str, Any] | None:
     }
 
 
-def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Compile every .po under directory whose .mo is missing or older; return the ones written."""
+def compile_catalogues(directory: Path = TRANSLATIONS_DIR, force: bool = False) -> list[Path]:
+    """Compile every .po under directory whose .mo is missing or older (all: force); return the written."""
     written = []
     for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
         mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=po.parent.parent.name)
@@ -255,9 +273,12 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.jinja_env.globals.update(
-        LANGUAGES=LANGUAGES, language=language, plotly_locale=plotly_locale, tr=tr, trn=trn
+        LANGUAGES=LANGUAGES, language=language, plotly_locale=plotly_locale, tr=tr, trn=trn, day_text=day_text
     )
     app.jinja_env.filters["num"] = number
+    from webapp.extensions import login_manager
+
+    login_manager.localize_callback = tr  # "Please log in to see this page." in the visitor's language
 
     @app.before_request
     def _fresh_locale() -> None:

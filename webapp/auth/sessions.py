@@ -17,6 +17,7 @@ from flask import Flask, current_app, flash, session
 from flask_login import logout_user
 
 from webapp.extensions import db, login_manager
+from webapp.i18n import tr
 from webapp.models import User
 
 LOGIN_AT = "_login_at"
@@ -54,11 +55,15 @@ def _expired_because() -> str | None:
     now = time.time()
     login_at, seen_at = session.get(LOGIN_AT), session.get(SEEN_AT)
     if not isinstance(login_at, int | float) or not isinstance(seen_at, int | float):
-        return "Please log in again."  # a session from before these limits existed
+        return tr("Please log in again.")  # a session from before these limits existed
     if now - seen_at > idle:
-        return f"You were logged out after {int(idle // 60)} minutes without activity. Please log in again."
+        return tr("You were logged out after {n} minutes without activity. Please log in again.").format(
+            n=int(idle // 60)
+        )
     if now - login_at > lifetime:
-        return f"You were logged out {int(lifetime // 3600)} hours after logging in. Please log in again."
+        return tr("You were logged out {n} hours after logging in. Please log in again.").format(
+            n=int(lifetime // 3600)
+        )
     return None
 
 

@@ -11,11 +11,12 @@ from webapp.auth.redirects import safe_next
 from webapp.auth.sessions import end_sessions, start_session
 from webapp.auth.throttle import login_attempt
 from webapp.extensions import db
+from webapp.i18n import N_, tr
 from webapp.models import User
 from webapp.models.core.mixins import utcnow
 
-LOGIN_FAILED = "Invalid email or password."
-LOGGED_OUT = "You have logged out."
+LOGIN_FAILED = N_("Invalid email or password.")
+LOGGED_OUT = N_("You have logged out.")
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -36,12 +37,16 @@ def login():
     attempt = login_attempt(form.email.data)
     wait = attempt.retry_after()
     if wait:
-        flash(f"Too many failed logins for this account or from this network. Try again in {wait} s.")
+        flash(
+            tr("Too many failed logins for this account or from this network. Try again in {wait} s.").format(
+                wait=wait
+            )
+        )
         return _login_page(form, wait)
     user = authenticate(form.email.data, form.password.data)
     if user is None:
         attempt.failed()
-        flash(LOGIN_FAILED, "danger")
+        flash(tr(LOGIN_FAILED), "danger")
         return _login_page(form)
     response = _signed_in(user)
     attempt.succeeded(response)
@@ -77,5 +82,5 @@ def logout():
         db.session.commit()
     logout_user()
     if was_signed_in:
-        flash(LOGGED_OUT, "success")
+        flash(tr(LOGGED_OUT), "success")
     return redirect(url_for("auth.login"))

@@ -153,5 +153,8 @@ def change_email_command(account: str, new_email: str) -> None:
     except AccountError as exc:
         db.session.rollback()
         _fail(str(exc))
+    # Said before the commit: reading the account after it would reload every column, and a
+    # database stopped at an earlier revision lacks the later ones (e.g. users.locale_chosen_at).
+    said = f"account #{user.id} ({user.role.value}): {old} -> {user.email}"
     db.session.commit()
-    click.echo(f"account #{user.id} ({user.role.value}): {old} -> {user.email}")
+    click.echo(said)

@@ -27,7 +27,7 @@ class Column:
 
     key: str
     label: str
-    kind: str = "text"  # text | number | percent | learner (a link to the learner's page)
+    kind: str = "text"  # text | number | percent | label (stored words, translated) | learner (a link)
     digits: int = 0  # decimals of a number
     hidden: bool = False  # in the CSV only (e.g. the learner id behind a link)
     link: str | None = None  # for kind "learner": the key of the column holding the learner id

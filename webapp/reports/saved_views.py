@@ -9,6 +9,7 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from webapp.extensions import db
+from webapp.i18n import lazy_tr
 from webapp.reports import registry, saved
 from webapp.reports.definitions import SAVED
 from webapp.reports.views import bp, current_filter
@@ -18,9 +19,9 @@ class RenameForm(FlaskForm):
     """A view's new name."""
 
     name = StringField(
-        "New name",
+        lazy_tr("New name"),
         filters=[lambda value: value.strip() if value else value],
-        validators=[DataRequired(SAVED["no_new_name"]), Length(max=saved.NAME_LENGTH)],
+        validators=[DataRequired(SAVED.lazy("no_new_name")), Length(max=saved.NAME_LENGTH)],
     )
 
 

@@ -7,18 +7,20 @@ scope) is worked out once per request by `current_filter`.
 from datetime import UTC, datetime
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import BaseConverter
 
 from webapp.auth.access import REPORTS, Action, can
 from webapp.extensions import db, login_manager
-from webapp.i18n import number
+from webapp.i18n import DEFAULT_LOCALE, number, parse
 from webapp.jobs.schedule import BY_NAME
 from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
-from webapp.reports.definitions import DEFINITIONS, RANGE, plural
+from webapp.reports.definitions import DEFINITIONS, RANGE, csv_header, plural
 from webapp.reports.filters import ReportFilter, parse_filter
+from webapp.reports.labels import label
 from webapp.services.analytics.asof import (
     first_active_day,
     last_complete_day,
@@ -95,6 +97,12 @@ def num(value: float | int | None, digits: int = 0) -> str:
     return number(value, digits)
 
 
+@bp.app_template_filter("label")
+def label_filter(value: object) -> object:
+    """A stored value's words in the request's language (badge tiers, path states...)."""
+    return label(value)
+
+
 def here_url(flt: ReportFilter, **changes) -> str:
     """The URL of this page with the filter changed (e.g. another preset)."""
     args = {k: v for k, v in request.args.items() if k not in {"range", "from", "to", "group", "page"}}
@@ -119,13 +127,25 @@ def page(key: str, context: str | None):
 @bp.get("/reports/<key>/<chart>.csv", defaults={"context": None})
 @bp.get("/reports/<key>/<context:context>/<chart>.csv")
 def chart_csv(key: str, chart: str, context: str | None):
-    """The rows one figure shows, as CSV, for the same filter and context (every row of a table)."""
+    """The rows one figure shows, as CSV, for the same filter and context (every row of a table).
+
+    Machine-readable in every language: the rows are built in English (plain numbers, ISO
+    dates, the stored words); `?lang=hi` (or en) asks for the column names in words instead.
+    """
+    lang = request.args.get("lang")
+    if lang is not None and parse(lang) is None:
+        abort(400)
     report = registry.lookup(key)
-    flt = current_filter()
-    ctx = {**report.context(db.session, flt, context, request.args), "all_rows": True}
-    result = registry.build(report, chart, db.session, flt, ctx)
+    with force_locale(DEFAULT_LOCALE):
+        flt = current_filter()
+        ctx = {**report.context(db.session, flt, context, request.args), "all_rows": True}
+        result = registry.build(report, chart, db.session, flt, ctx)
+    header = result.header
+    if lang is not None:
+        with force_locale(parse(lang)):
+            header = csv_header(header)
     name = "-".join(p for p in (report.key, context, chart, flt.start.isoformat(), flt.end.isoformat()) if p)
-    return csv_response(f"{name}.csv", result.header, result.rows)
+    return csv_response(f"{name}.csv", header, result.rows)
 
 
 @bp.get("/reports/at-risk.csv")

@@ -8,8 +8,20 @@
   var BUTTONS = [["toImage", "zoomIn2d", "zoomOut2d", "resetScale2d"]];
   var TOOLBAR_KEYS = { ArrowRight: 1, ArrowDown: 1, ArrowLeft: -1, ArrowUp: -1 };
 
+  // The page's locale for Plotly (month and weekday names, digit grouping, toolbar words),
+  // built by the server from Babel's data (webapp/i18n.py); absent in plain English.
+  var LOCALE = null;
+
+  function registerLocale() {
+    var source = document.getElementById("plotly-locale");
+    if (!source || typeof Plotly === "undefined") { return; }
+    var locale = JSON.parse(source.textContent);
+    Plotly.register(locale);
+    LOCALE = locale.name;
+  }
+
   function config(el) {
-    return {
+    var options = {
       responsive: true,
       displaylogo: false,
       showSendToCloud: false,
@@ -18,6 +30,8 @@
       modeBarButtons: BUTTONS,
       toImageButtonOptions: { format: "png", filename: el.dataset.filename || "chart", scale: 2 }
     };
+    if (LOCALE) { options.locale = LOCALE; }
+    return options;
   }
 
   function toolbarButtons(el) {
@@ -93,6 +107,7 @@
 
   function drawCharts() {
     if (typeof Plotly === "undefined") { return; }
+    registerLocale();
     document.querySelectorAll(".report-chart[data-figure]").forEach(draw);
   }
 

@@ -12,6 +12,7 @@ from webapp.i18n import N_, lazy_tr, tr
 from webapp.reports.charts import Chart, Column, bar, line, table
 from webapp.reports.definitions import EMPTY, as_of, define, plural
 from webapp.reports.filters import ReportFilter
+from webapp.reports.labels import detail_text
 from webapp.reports.queries import risk as q
 from webapp.reports.queries.common import Context, Row
 from webapp.reports.registry import Report, register
@@ -89,7 +90,7 @@ def flags_table(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
     data = data or {}  # nothing at all for a scope that holds nobody
     day = data.get("as_of")
     rows = [
-        (uid, name, rule, title_of(rule), value, figure_text(rule, value), detail, day)
+        (uid, name, rule, title_of(rule), value, figure_text(rule, value), detail_text(rule, detail), day)
         for uid, name, rule, value, detail in data.get("rows", [])
     ]
     total = data.get("total", 0)

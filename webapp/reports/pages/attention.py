@@ -4,6 +4,7 @@ from webapp.i18n import lazy_tr, tr
 from webapp.reports.charts import Chart, all_blank, bar, series
 from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
+from webapp.reports.labels import labelled
 from webapp.reports.queries import attention as q
 from webapp.reports.queries.common import Context, Row
 from webapp.reports.registry import Report, register
@@ -96,7 +97,7 @@ def span_distribution_chart(rows: list[Row], flt: ReportFilter, ctx: Context) ->
         title=tr("Attention span distribution"),
         header=["span_band", "spans"],
         rows=rows,
-        traces=[bar(rows, 0, 1, tr("Spans"), tr("%{x}<br>%{y:,} spans"))],
+        traces=[bar(labelled(rows, 0), 0, 1, tr("Spans"), tr("%{x}<br>%{y:,} spans"))],
         x_title=tr("Span length"),
         y_title=tr("Spans"),
         no_values=all_blank(rows, 1),
@@ -135,7 +136,7 @@ def focus_by_content_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> 
     """Average focus by content type, with the sessions each averages."""
     rows = [(ct, _round(avg), fn, n, round(m, 2)) for ct, avg, fn, n, m in rows]
     trace = bar(
-        rows,
+        labelled(rows, 0),
         0,
         1,
         tr("Average focus"),

@@ -19,6 +19,7 @@ from webapp.models.core.enums import LeaderboardPeriod
 from webapp.reports.charts import Chart, Column, bar, table
 from webapp.reports.definitions import EMPTY, define
 from webapp.reports.filters import ReportFilter
+from webapp.reports.labels import labelled
 from webapp.reports.queries import leaderboard as q
 from webapp.reports.queries.common import Context, Row
 from webapp.reports.registry import Report, register
@@ -34,6 +35,8 @@ COLUMNS = (
     Column("points", lazy_tr("Points"), kind="number"),
     Column("badges", lazy_tr("Badges"), kind="number"),
 )
+# The periods as the board list names them (template: tr(period)).
+PERIOD_NAMES = (N_("weekly"), N_("monthly"), N_("all time"))
 HEADINGS = {
     "weekly": N_("{board}: week of {start} to {end} (UTC)"),
     "monthly": N_("{board}: {month} (UTC)"),
@@ -165,7 +168,7 @@ def reasons_chart(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
         title=tr("Points by reason"),
         header=["reason", "net_points", "transactions"],
         rows=rows,
-        traces=[bar(rows, 0, 1, tr("Net points"), tr("%{x}<br>%{y:,} net points"))],
+        traces=[bar(labelled(rows, 0), 0, 1, tr("Net points"), tr("%{x}<br>%{y:,} net points"))],
         x_title=tr("Reason"),
         y_title=tr("Net points"),
         definition=define("points"),

@@ -17,6 +17,7 @@ from webapp.i18n import N_, day_text, lazy_tr, number, tr, weekday_names
 from webapp.reports.charts import Chart, Column, bar, heatmap, line, table
 from webapp.reports.definitions import EMPTY, as_of, define, phrase, plural
 from webapp.reports.filters import ReportFilter
+from webapp.reports.labels import detail_text
 from webapp.reports.queries import learner as q
 from webapp.reports.queries import paths
 from webapp.reports.queries.common import Context, Row, ratio
@@ -77,7 +78,8 @@ def facts(chart_id: str, title: str, items: list[tuple[str, str, object, str]], 
 def risk_section(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
     """Why the learner is at risk as of the range's end: each rule that fired, its detail and its words."""
     day = data.get("as_of") if data else None
-    rows = [(rule, tr(RULES.get(rule, (rule, ""))[0]), value, detail, tr(RULES.get(rule, ("", ""))[1]))
+    rows = [(rule, tr(RULES.get(rule, (rule, ""))[0]), value, detail_text(rule, detail),
+             tr(RULES.get(rule, ("", ""))[1]))
             for rule, value, detail in (data or {}).get("rows", [])]  # fmt: skip
     columns = (Column("rule", tr("Rule"), hidden=True), Column("title", tr("Rule that fired")),
                Column("value", tr("Value"), hidden=True), Column("detail", tr("Why")),
@@ -114,8 +116,9 @@ def summary_facts(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
 @REPORT.figure("badges", q.badges)
 def badge_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
     """The learner's badges, newest first."""
-    columns = (Column("badge", tr("Badge")), Column("tier", tr("Tier")), Column("awarded_on", tr("Awarded")),
-               Column("awarded_via", tr("How")))  # fmt: skip
+    columns = (Column("badge", tr("Badge")), Column("tier", tr("Tier"), kind="label"),
+               Column("awarded_on", tr("Awarded")),
+               Column("awarded_via", tr("How"), kind="label"))  # fmt: skip
     return table(
         "badges",
         tr("Badges ({n})").format(n=number(len(rows))),
@@ -171,7 +174,8 @@ def paths_table(rows: list[Row], flt: ReportFilter, ctx: Context) -> Chart:
          current or "-", enrolled.date(), last.date() if last else None, done_at.date() if done_at else None)
         for name, subject, status, done, total, current, enrolled, last, done_at in rows
     ]  # fmt: skip
-    columns = (Column("path", tr("Path")), Column("subject", tr("Subject")), Column("status", tr("Status")),
+    columns = (Column("path", tr("Path")), Column("subject", tr("Subject")),
+               Column("status", tr("Status"), kind="label"),
                Column("modules_completed", tr("Modules done"), kind="number"),
                Column("modules", tr("Modules"), kind="number"),
                Column("progress_pct", tr("Progress (%)"), kind="percent"),

@@ -58,12 +58,13 @@ RULES: dict[str, tuple[str, str]] = {
     ),
 }
 # The detail stored with each flag: one format string per rule.
+# Stored in English; pages show them in the reader's language (webapp.reports.labels.detail_text).
 DETAILS = {
-    "went_quiet": "{days} active days in the 4 weeks before; idle {idle} days",  # 8+ days: never "1 day"
-    "minutes_down": "{recent:,.0f} min vs {weekly:,.0f} min/week ({change:+.0f}%)",
-    "focus_down": "focus {recent:.0f} vs {before:.0f} ({change:+.0f}%)",
-    "streak_broken": "{length}-day streak lost on {lost}",
-    "low_mastery": "mastery {mastery:.2f}; quiz {recent:.0f}% vs {before:.0f}%",
+    "went_quiet": N_("{days} active days in the 4 weeks before; idle {idle} days"),  # 8+ days: never "1 day"
+    "minutes_down": N_("{recent:,.0f} min vs {weekly:,.0f} min/week ({change:+.0f}%)"),
+    "focus_down": N_("focus {recent:.0f} vs {before:.0f} ({change:+.0f}%)"),
+    "streak_broken": N_("{length}-day streak lost on {lost}"),
+    "low_mastery": N_("mastery {mastery:.2f}; quiz {recent:.0f}% vs {before:.0f}%"),
 }
 
 REGULAR_DAYS = 8
