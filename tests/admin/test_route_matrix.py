@@ -105,6 +105,7 @@ ENDPOINTS: dict[str, dict[str, str]] = {
     "health.healthz": everyone(PROBE),
     "auth.login": everyone(PUBLIC),
     "auth.logout": everyone(SKIP),
+    "i18n.choose_language": everyone(SKIP),  # saves the signed-in user's language: tests/i18n/test_locale.py
     "admin.index": signed_in(DENY, OK, OK),
     "learner.award_badge_view": signed_in(DENY, OK, OK),
     "notificationtemplate.preview_view": signed_in(DENY, OK, OK),
