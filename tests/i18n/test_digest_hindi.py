@@ -90,3 +90,23 @@ def test_the_unsubscribe_page_is_in_the_language_of_its_link(app, client, sessio
     done = client.post(hindi_link).get_data(as_text=True)
     assert "हो गया: अब आपको साप्ताहिक सारांश नहीं मिलेगा।" in done
     assert "Unsubscribe from the weekly digest" in client.get(english_link).get_data(as_text=True)
+
+
+def test_the_at_risk_rules_and_details_are_in_hindi(app, session):
+    from webapp.services.analytics.risk import DETAILS, RULES
+
+    teacher = f.make_teacher(session, locale="hi")
+    title, explanation = RULES["went_quiet"]
+    flagged = {"user_id": 5, "name": "बॉब", "rules": [{
+        "rule": "went_quiet", "title": title, "explanation": explanation,
+        "detail": DETAILS["went_quiet"].format(days=9, idle=7),
+    }]}  # fmt: skip
+    group = GroupDigest(7, "कक्षा 7", dict.fromkeys(KPIS, (1, 1)), [flagged], MONDAY)
+    _subject, text, html, _u = render(app, teacher, group)
+    for body in (text, html):
+        assert "बॉब" in body
+        assert "निष्क्रिय हो गए" in body
+        assert "पहले के 4 सप्ताहों में 9 सक्रिय दिन; 7 दिन से निष्क्रिय" in body
+        assert "Went quiet" not in body
+        assert "idle" not in body
+        assert "active days" not in body

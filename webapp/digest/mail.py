@@ -8,7 +8,8 @@ other email (services/delivery).
 Language: the teacher's own locale (`User.locale`, the one they chose in the navbar),
 rendered under Flask-Babel's `force_locale`: "hi-IN" or "hi" -> Hindi, "en-IN" ->
 English with Indian digit grouping, anything else (or a language we do not offer) ->
-English (`digest_locale`). Numbers and dates follow that locale (1,23,456 in hi).
+English (`digest_locale`). Numbers and dates follow that locale (1,23,456 in hi), and a
+risk flag's stored detail is read back into it (`reports.labels.detail_text`).
 """
 
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ from webapp.digest import unsubscribe_token
 from webapp.i18n import number, tr
 from webapp.models import StudyGroup, User
 from webapp.models.core.mixins import utcnow
+from webapp.reports.labels import detail_text
 from webapp.services import digest
 from webapp.services.digest import digest_locale
 
@@ -103,7 +105,8 @@ def _render_digest(teacher: User, monday: date, sections: list) -> tuple[str, st
                "figures": {s.group_id: figure_rows(s) for s in sections},
                "first_text": format_date(first, "EEEE d MMMM"),
                "last_text": format_date(last, "EEEE d MMMM y"),
-               "rule": lambda text: tr(text) if text else ""}  # fmt: skip
+               "rule": lambda text: tr(text) if text else "",
+               "detail": lambda r: detail_text(r["rule"], r["detail"]) or ""}  # fmt: skip
     subject = gettext(
         "Your groups' week: %(first)s to %(last)s",
         first=format_date(first, "d MMM"),
