@@ -81,7 +81,7 @@ def _locales_cell(view: Any, context: Any, model: NotificationTemplate, name: st
 class NotificationTemplateView(SecureModelView):
     """Templates with Jinja placeholders: saved only if the sandbox check passes; a live preview beside.
 
-    The list's "Locales" column and the form show the locales the row's key has on its
+    The list's "Locales of this key" column and the forms show the locales the row's key has on its
     channel, and warn (never refuse) when learners of some language would get another
     language or nothing (services/template_locales.py).
     """
