@@ -28,6 +28,8 @@ from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy.exc import SQLAlchemyError
 
+from webapp.extensions import db, login_manager
+
 log = logging.getLogger(__name__)
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
@@ -249,8 +251,6 @@ def choose_language():
         abort(400)
     current_user.locale = code
     current_user.locale_chosen_at = datetime.now(UTC)
-    from webapp.extensions import db
-
     db.session.commit()
     refresh()
     return redirect(_back())
@@ -258,7 +258,7 @@ def choose_language():
 
 def _back() -> str:
     """Where the switch was used (a path of this site only), else the front page."""
-    from webapp.auth.redirects import safe_next
+    from webapp.auth.redirects import safe_next  # (webapp.auth's views import this module)
 
     return safe_next(request.form.get("next"))
 
@@ -276,8 +276,6 @@ def init_app(app: Flask) -> None:
         LANGUAGES=LANGUAGES, language=language, plotly_locale=plotly_locale, tr=tr, trn=trn, day_text=day_text
     )
     app.jinja_env.filters["num"] = number
-    from webapp.extensions import login_manager
-
     login_manager.localize_callback = tr  # "Please log in to see this page." in the visitor's language
 
     @app.before_request

@@ -13,7 +13,7 @@ every language; numbers in them are formatted for the locale.
 
 from datetime import date
 
-from webapp.i18n import N_, Nn_, Texts, flexible, number, tr, trn
+from webapp.i18n import N_, Nn_, Texts, day_text, flexible, number, tr, trn
 
 DEFINITIONS: Texts = Texts(
     {
@@ -219,7 +219,7 @@ def phrase(key: str, **fields: object) -> str:
 
 def as_of(day: date | None) -> str:
     """Return "as of <day>" (empty without a day)."""
-    return phrase("as_of_day", day=day.isoformat()) if day else ""
+    return phrase("as_of_day", day=day_text(day)) if day else ""
 
 
 # A CSV's column names in words, for `?lang=<language>` (without it the header is these keys).

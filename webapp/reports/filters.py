@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from webapp.auth.access import visible_group_ids
+from webapp.i18n import day_text
 from webapp.models import StudyGroup, User
 from webapp.reports.definitions import RANGE
 from webapp.reports.scope import Scope
@@ -135,9 +136,11 @@ def _custom_range(
     elif (end - start).days + 1 > MAX_DAYS:
         errors.append(RANGE["too_long"].format(max=MAX_DAYS, **shown))
     elif start > latest:
-        errors.append(RANGE["future"].format(start=start.isoformat(), end=end.isoformat(), **shown))
+        errors.append(RANGE["future"].format(start=day_text(start), end=day_text(end), **shown))
     elif end > latest:
-        errors.append(RANGE["ends_in_future"].format(start=start, end=end, latest=latest))
+        errors.append(
+            RANGE["ends_in_future"].format(start=day_text(start), end=day_text(end), latest=day_text(latest))
+        )
         return start, latest
     else:
         return start, end

@@ -44,6 +44,8 @@ VALUE_LABELS: dict[str, str] = {
     "adjustment": N_("adjustment"),
     "reversal": N_("reversal"),
     "app reward": N_("app reward"),
+    # leaderboard movement of a learner not on the board in the previous period
+    "new": N_("new"),
     # attention span lengths (webapp.services.analytics.buckets)
     "<1 min": N_("<1 min"),
     "1-2 min": N_("1-2 min"),

@@ -14,7 +14,7 @@ from werkzeug.routing import BaseConverter
 
 from webapp.auth.access import REPORTS, Action, can
 from webapp.extensions import db, login_manager
-from webapp.i18n import DEFAULT_LOCALE, number, parse
+from webapp.i18n import DEFAULT_LOCALE, day_text, number, parse
 from webapp.jobs.schedule import BY_NAME
 from webapp.reports import registry, saved
 from webapp.reports.charts import csv_response
@@ -68,7 +68,7 @@ def range_notice(flt: ReportFilter) -> str:
     first = cached(
         "meta.first_day", {"scope": flt.scope.key}, lambda: first_active_day(db.session, flt.scope.key)
     )
-    return RANGE["before_data"].format(day=first.isoformat()) if first and flt.end < first else ""
+    return RANGE["before_data"].format(day=day_text(first)) if first and flt.end < first else ""
 
 
 @bp.app_context_processor

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from webapp.i18n import lazy_tr, tr, weekday_names
+from webapp.i18n import day_text, lazy_tr, number, tr, weekday_names
 from webapp.reports.charts import Chart, bar, heatmap, series
 from webapp.reports.definitions import EMPTY, define, phrase
 from webapp.reports.filters import ReportFilter
@@ -145,7 +145,7 @@ def _detail(r: Row) -> str:
 def _retention_traces(rows: list[Row]) -> list[dict]:
     weeks = sorted({r[0] for r in rows})
     size = {r[0]: r[2] for r in rows}
-    labels = [phrase("cohort_label", week=wk.isoformat(), size=f"{size[wk]:,}") for wk in weeks]
+    labels = [phrase("cohort_label", week=day_text(wk), size=number(size[wk])) for wk in weeks]
     offsets = list(range(max(r[1] for r in rows) + 1))
     hover = tr("Cohort of %{y}<br>%{x} weeks later: %{customdata}")
     traces = []

@@ -28,7 +28,7 @@ from webapp.services.leaderboards import next_period
 MAX_ID = 2_147_483_647
 COLUMNS = (
     Column("rank", lazy_tr("Rank"), kind="number"),
-    Column("movement", lazy_tr("Movement")),
+    Column("movement", lazy_tr("Movement"), kind="label"),
     Column("previous_rank", lazy_tr("Previous rank"), hidden=True),
     Column("learner_id", lazy_tr("Learner id"), hidden=True),
     Column("learner", lazy_tr("Learner"), kind="learner", link="learner_id"),

@@ -93,11 +93,11 @@ def risk_section(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
 
 # (key, label, how its value reads) of the points and streak figures.
 SUMMARY = (
-    ("balance", lazy_tr("Points balance"), "{:,}"),
-    ("lifetime_earned", lazy_tr("Points earned in all"), "{:,}"),
+    ("balance", lazy_tr("Points balance"), "number"),
+    ("lifetime_earned", lazy_tr("Points earned in all"), "number"),
     ("current_streak", lazy_tr("Current streak"), "days"),
     ("longest_streak", lazy_tr("Longest streak"), "days"),
-    ("freezes_equipped", lazy_tr("Freezes equipped"), "{:,}"),
+    ("freezes_equipped", lazy_tr("Freezes equipped"), "number"),
 )  # fmt: skip
 
 
@@ -107,7 +107,7 @@ def summary_facts(data: dict, flt: ReportFilter, ctx: Context) -> Chart:
     d = data or {}
 
     def words(key: str, how: str) -> str:
-        return plural(how, d.get(key, 0)) if how == "days" else how.format(d.get(key, 0))
+        return plural(how, d.get(key, 0)) if how == "days" else number(d.get(key, 0))
 
     items = [(key, label, d.get(key), words(key, how)) for key, label, how in SUMMARY]
     return facts("summary", tr("Points and streak"), items, definition=define("streak_days"))
@@ -259,7 +259,7 @@ def profile_facts(p: dict | None, flt: ReportFilter, ctx: Context) -> Chart:
     """The engagement profile the engine derives: recent activity, habits and churn risk."""
     if not p:
         return facts("profile", tr("Engagement profile"), [], empty_message=EMPTY["no_profile"])
-    hour, minutes = p["preferred_hour"], f"{p['avg_session_minutes']:,.1f}"
+    hour, minutes = p["preferred_hour"], number(p["avg_session_minutes"], 1)
     days, sessions = p["active_days_30"], p["sessions_30"]
     return facts("profile", tr("Engagement profile"), [
         ("active_days_30", tr("Active days in the last 30"), days, plural("days", days)),

@@ -50,6 +50,7 @@ def write_identity(ctx: Context, learner: Learner, slot: str, affinities: list[f
             created,
             True,
             learner_external_id(info.id),
+            None,
         )
     )
     _profile(ctx, learner, created)

@@ -11,6 +11,7 @@ from webapp.services.demo.writer import DAY
 
 USER_COLUMNS = ("id", "email", "display_name", "role", "timezone", "locale", "password_hash")
 USER_COLUMNS += ("session_version", "last_seen_at", "created_at", "updated_at", "is_active", "external_id")
+USER_COLUMNS += ("locale_chosen_at",)  # no demo account has chosen a language: the browser's applies
 MEMBER_COLUMNS = ("id", "group_id", "user_id", "role", "joined_at", "left_on")
 EMAIL_DOMAIN = "demo.shikshadisha.in"
 
@@ -36,7 +37,22 @@ def write_staff(ctx: Context) -> None:
         ctx.staff[key] = user_id
         pw_hash = generate_password_hash(password)
         rows.append(
-            (user_id, email, name, role, "Asia/Kolkata", "en", pw_hash, 0, None, stamp, stamp, True, None)
+            (
+                user_id,
+                email,
+                name,
+                role,
+                "Asia/Kolkata",
+                "en",
+                pw_hash,
+                0,
+                None,
+                stamp,
+                stamp,
+                True,
+                None,
+                None,
+            )
         )
 
 
@@ -47,7 +63,22 @@ def _extra_teacher(ctx: Context, number: int) -> int:
     name = f"{rng.choice(data.FIRST_NAMES)} {rng.choice(data.LAST_NAMES)}"
     email = f"teacher{number}@{EMAIL_DOMAIN}"
     stamp = ctx.ts(ctx.catalogue_at - DAY)
-    row = (user_id, email, name, "teacher", "Asia/Kolkata", "en", None, 0, None, stamp, stamp, True, None)
+    row = (
+        user_id,
+        email,
+        name,
+        "teacher",
+        "Asia/Kolkata",
+        "en",
+        None,
+        0,
+        None,
+        stamp,
+        stamp,
+        True,
+        None,
+        None,
+    )
     ctx.writer.buffers["users"].append(row)
     return user_id
 
