@@ -100,3 +100,10 @@ def test_every_admin_page_is_hindi_for_a_hindi_admin(app, session):
         if page.status_code == 200 and (words := english_words(page.get_data(as_text=True))):
             left[url] = sorted(words)
     assert not left, f"English left on Hindi admin pages: {left}"
+
+
+def test_admin_pages_say_their_language(hindi_operator, app, session):
+    assert '<html lang="hi">' in hindi_operator.get("/admin/").get_data(as_text=True)
+    english, _user = staff_client(app, session, "operator")
+    page = english.get("/admin/").get_data(as_text=True)
+    assert page.lstrip().startswith('<!DOCTYPE html>\n<html lang="en">')
