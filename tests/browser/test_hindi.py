@@ -21,6 +21,19 @@ def _tick_texts(page, chart_id: str, axis: str) -> list[str]:
     return page.eval_on_selector_all(selector, "els => els.map(e => e.textContent)")
 
 
+def _ticks_of_a_big_number(page) -> list[str]:
+    """The y ticks of a bar of 12,34,567 drawn with the page's registered Plotly locale."""
+    return page.evaluate("""async () => {
+      const el = document.createElement("div");
+      document.body.appendChild(el);
+      const layout = {yaxis: {tickformat: ",~f", dtick: 500000}, separators: ".,"};
+      await Plotly.newPlot(el, [{y: [0, 1234567], type: "bar"}], layout, {locale: "hi"});
+      const ticks = Array.from(el.querySelectorAll(".ytick text")).map(e => e.textContent);
+      el.remove();
+      return ticks;
+    }""")
+
+
 def test_overview_and_engagement_in_hindi(live_server, browser, artifacts):
     page = new_page(browser, locale="hi-IN")
     try:
@@ -33,6 +46,8 @@ def test_overview_and_engagement_in_hindi(live_server, browser, artifacts):
         ticks = " ".join(_tick_texts(page, "overview-actives", "x"))
         assert DEVANAGARI.search(ticks), ticks
         page.screenshot(path=str(artifacts / "overview-hi.png"), full_page=True)
+        # Axes group digits the Indian way (the page's locale, as the report charts use it).
+        assert _ticks_of_a_big_number(page) == ["0", "5,00,000", "10,00,000"]
 
         page.click("a.nav-link:has-text('सहभागिता')")
         page.wait_for_url("**/reports/engagement**")
