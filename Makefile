@@ -18,11 +18,16 @@ $(STAMP): requirements.txt
 install: $(STAMP) translations
 
 # Compiled catalogues (.mo) are not in git: built here, and by the app at start when stale.
+# Both domains: ours ("messages") and Flask-Admin's own strings ("admin", which it ships without hi).
 # (Not `pybabel compile`: its %-format check misreads "30% or more" in our {brace} texts;
 # tests/i18n/test_catalogues.py checks the placeholders instead.)
 PYBABEL := $(VENV)/bin/pybabel
 translations: $(STAMP)
 	@$(PY) -c "from webapp.i18n import compile_catalogues; compile_catalogues(force=True)"
+
+# Flask-Admin's own English catalogue: the template of our admin.po (Flask-Admin ships no Hindi).
+FLASK_ADMIN_PO = $(shell $(PY) -c "import flask_admin, pathlib; \
+	print(pathlib.Path(flask_admin.__file__).parent / 'translations/en/LC_MESSAGES/admin.po')")
 
 # After changing a page's text: extract every message into messages.pot and update each
 # language's messages.po (then translate the new entries, fuzzy ones too; README "Languages").
@@ -31,6 +36,8 @@ i18n: $(STAMP)
 		--sort-output --no-location --no-wrap --project "ShikshaDisha Admin" \
 		-o webapp/translations/messages.pot webapp
 	$(PYBABEL) -q update -i webapp/translations/messages.pot -d webapp/translations --no-wrap --ignore-obsolete
+	$(PYBABEL) -q update -D admin -i "$(FLASK_ADMIN_PO)" -d webapp/translations --no-wrap --ignore-obsolete \
+		--no-fuzzy-matching
 
 db-upgrade: install
 	$(FLASK) db upgrade

@@ -157,7 +157,7 @@ def test_deleting_a_held_badge_says_how_many_hold_it_and_offers_to_deactivate(op
     session.commit()
     data = {"id": str(badge.id), "csrf_token": token(operator, "/admin/badge/")}
     page = operator.post("/admin/badge/delete/", data=data, follow_redirects=True).get_data(as_text=True)
-    assert "3 learner(s) hold “Quiz Ace”, so it cannot be deleted" in page
+    assert "3 learners hold “Quiz Ace”, so it cannot be deleted" in page
     assert "linked to other records" not in page
     assert 'action="/admin/badge/deactivate/"' in page
     assert session.get(Badge, badge.id) is not None

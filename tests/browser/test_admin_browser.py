@@ -136,3 +136,29 @@ def test_operator_awards_a_badge_with_the_bulk_action(admin_server, page):
     page.wait_for_selector("text=to 1 learner(s)")
     assert page.url.endswith("/admin/learner/")
     assert page.errors == [], "\n".join(page.errors)
+
+
+def test_the_admin_in_hindi_from_its_own_language_switch(admin_server, page, artifacts):
+    """The admin's navbar has the language switch; the editor then speaks Hindi, warning included."""
+    with admin_server.app.app_context():
+        operator = f.make_operator(db.session)
+        f.make_learner(db.session, locale="hi-IN")  # a language the template lacks
+        db.session.commit()
+        email = operator.email
+        db.session.remove()
+    editor = f"/admin/notificationtemplate/edit/?id={admin_server.template_id}"
+    _log_in(page, admin_server, email, start=editor)
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.click(".language-switch button[value=hi]")
+    page.wait_for_function("document.documentElement.lang === 'hi'")
+    assert "/admin/notificationtemplate/edit/" in page.url  # back where the switch was used
+    assert page.locator("input[type=submit]").first.get_attribute("value") == "सहेजें"
+    warning = page.inner_text("#template-locale-warnings")
+    assert "भाषा “hi” वाले 1 शिक्षार्थी को यह संदेश “en” में मिलता है" in warning
+    page.fill("textarea[name=body]", "शाबाश {{ name }}, {{ points }} अंक")
+    page.wait_for_selector("#preview-output:has-text('शाबाश Asha Verma, 1450 अंक')")
+    page.screenshot(path=str(artifacts / "admin-template-editor-hi.png"), full_page=True)
+    page.goto(admin_server.url + "/admin/notificationtemplate/")
+    assert "hi नहीं" in page.inner_text("table.model-list")
+    page.screenshot(path=str(artifacts / "admin-template-list-hi.png"), full_page=True)
+    assert page.errors == [], "\n".join(page.errors)

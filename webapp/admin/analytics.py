@@ -1,11 +1,14 @@
 """Analytics: rollups and features (read-only, recomputed by the refresh) and saved reports."""
 
+from flask_babel import lazy_gettext as _l
+
 from webapp.admin.base import SecureModelView
 from webapp.admin.people import Pick
+from webapp.i18n import N_
 from webapp.models import DailyMetric, HourlyMetric, LearnerDay, LearnerFeatureSnapshot, ReportDefinition
 from webapp.models.core.enums import Role
 
-CATEGORY = "Analytics"
+CATEGORY = _l("Analytics")
 
 
 class DailyMetricView(SecureModelView):
@@ -53,7 +56,7 @@ class FeatureSnapshotView(SecureModelView):
 
 
 class ReportDefinitionView(SecureModelView):
-    thing = "saved report"
+    thing = N_("saved report")
     people_fields = {"owner": Pick(learners=False, staff=(Role.TEACHER, Role.OPERATOR, Role.ADMIN))}
     column_list = ("name", "report_type", "owner", "is_shared", "updated_at")
     column_searchable_list = ("name",)
@@ -65,9 +68,9 @@ class ReportDefinitionView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        DailyMetricView(DailyMetric, name="Daily metrics", category=CATEGORY),
-        HourlyMetricView(HourlyMetric, name="Hourly metrics", category=CATEGORY),
-        LearnerDayView(LearnerDay, name="Learner days", category=CATEGORY),
-        FeatureSnapshotView(LearnerFeatureSnapshot, name="Feature snapshots", category=CATEGORY),
-        ReportDefinitionView(ReportDefinition, name="Saved reports", category=CATEGORY),
+        DailyMetricView(DailyMetric, name=_l("Daily metrics"), category=CATEGORY),
+        HourlyMetricView(HourlyMetric, name=_l("Hourly metrics"), category=CATEGORY),
+        LearnerDayView(LearnerDay, name=_l("Learner days"), category=CATEGORY),
+        FeatureSnapshotView(LearnerFeatureSnapshot, name=_l("Feature snapshots"), category=CATEGORY),
+        ReportDefinitionView(ReportDefinition, name=_l("Saved reports"), category=CATEGORY),
     ]

@@ -5,6 +5,8 @@ from typing import Any
 
 from flask import abort, flash, make_response, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from pydantic import ValidationError
@@ -33,12 +35,12 @@ SCOPE_HELP = {
 class ClientForm(FlaskForm):
     """A new client: name, scopes, allow-list (one network a line) and rate limit."""
 
-    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[InputRequired(), Length(max=120)])
     scopes = SelectMultipleField(
-        "Scopes", choices=[SelectChoice(s.value, f"{s.value}: {SCOPE_HELP[s]}") for s in ApiScope]
+        _l("Scopes"), choices=[SelectChoice(s.value, f"{s.value}: {SCOPE_HELP[s]}") for s in ApiScope]
     )
-    networks = TextAreaField("Allowed networks (one address or CIDR a line; empty: anywhere)")
-    rate_limit = IntegerField("Rate limit (requests a minute)", default=600,
+    networks = TextAreaField(_l("Allowed networks (one address or CIDR a line; empty: anywhere)"))
+    rate_limit = IntegerField(_l("Rate limit (requests a minute)"), default=600,
                               validators=[InputRequired(), NumberRange(min=1, max=1_000_000)])  # fmt: skip
 
 
@@ -101,7 +103,7 @@ class ApiClientsView(SecurePage):
         revoke(db.session, client)
         self._audit(AuditAction.UPDATE, client, f"revoked API client {client.name}")
         db.session.commit()
-        flash(f"Revoked {client.name}: its token is refused from now on.", "success")
+        flash(gettext("Revoked %(name)s: its token is refused from now on.", name=client.name), "success")
         return redirect(url_for(".index"))
 
     def _token_page(self, client: ApiClient, token: str, made: str) -> Any:

@@ -3,13 +3,14 @@
 from typing import Any
 
 from flask import request
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from webapp.admin.base import SecureModelView
 from webapp.extensions import db
 from webapp.models import AuditEntry
 
-CATEGORY = "Audit"
+CATEGORY = _l("Audit")
 
 
 def _changes(view: Any, context: Any, model: AuditEntry, name: str) -> Any:
@@ -62,4 +63,4 @@ class AuditEntryView(SecureModelView):
 
 def views() -> list[SecureModelView]:
     """The views of this domain."""
-    return [AuditEntryView(AuditEntry, name="Audit log", category=CATEGORY)]
+    return [AuditEntryView(AuditEntry, name=_l("Audit log"), category=CATEGORY)]

@@ -17,10 +17,11 @@ from typing import Any, ClassVar
 from flask import abort, current_app, flash, has_request_context, redirect, request, url_for
 from flask_admin import AdminIndexView, BaseView, expose
 from flask_admin.actions import action
-from flask_admin.babel import gettext
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.model import typefmt
 from flask_admin.model.helpers import get_mdict_item_or_list
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import inspect
@@ -30,11 +31,13 @@ from wtforms.validators import ValidationError
 from webapp.admin import export
 from webapp.admin.forms import ModelConverter, SecureForm, UTCFilterConverter
 from webapp.admin.integrity import human_message
+from webapp.admin.labels import labelled
 from webapp.admin.listing import ForgivingInputMixin, LargeListMixin
 from webapp.admin.people import Pick, is_admin, people_lookups, staff_only_fields
 from webapp.auth.access import Action, can, can_use_admin
 from webapp.errors import DATABASE_DOWN
 from webapp.extensions import db
+from webapp.i18n import N_, tr
 from webapp.models.core.enums import AuditAction
 from webapp.services import audit
 from webapp.services.analytics.csvsafe import neutralise
@@ -137,7 +140,7 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, LargeListMixin, ModelVi
     # columns only, a learner's email resolved to ids (webapp.admin.listing.LargeListMixin).
     simple_list_pager = False
     # The human name of one row in messages ("badge", "staff account").
-    thing: ClassVar[str] = "record"
+    thing: ClassVar[str] = N_("record")
 
     # Fields that may hold staff, with the roles admins may pick (every other user field: learners only).
     people_fields: ClassVar[dict[str, Pick]] = {}
@@ -151,6 +154,13 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, LargeListMixin, ModelVi
             self.form_excluded_columns = (*(self.form_excluded_columns or ()), *system)
         # Every user field is a lookup that offers what the signed-in user may pick (webapp.admin.people).
         self.form_ajax_refs = {**(self.form_ajax_refs or {}), **people_lookups(model, self.people_fields)}
+        # Every column's label follows the staff member's language (webapp/admin/labels.py).
+        named = (
+            *(self.column_list or ()),
+            *(self.column_filters or ()),
+            *(self.column_searchable_list or ()),
+        )
+        self.column_labels = labelled(model, named, self.column_labels)
         super().__init__(model, db, name=name, **kwargs)
 
     def create_form(self, obj: Any = None) -> Any:
@@ -201,7 +211,10 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, LargeListMixin, ModelVi
             flash(human_message(exc, self.thing), "error")
             return True
         current_app.logger.exception("admin save failed", exc_info=exc)
-        flash(f"The {self.thing} could not be saved. The error has been logged.", "error")
+        flash(
+            gettext("The %(thing)s could not be saved. The error has been logged.", thing=tr(self.thing)),
+            "error",
+        )
         return True
 
     # Export: what the list shows, streamed, with formula cells neutralised (webapp.admin.export).
@@ -248,7 +261,7 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, LargeListMixin, ModelVi
             remote_addr=request.remote_addr,
         )
 
-    @action("delete", "Delete", "Delete the selected records?")
+    @action("delete", _l("Delete"), _l("Delete the selected records?"))
     def action_delete(self, ids: Any) -> None:
         if not self.allowed(Action.DELETE):
             abort(403)
@@ -258,7 +271,7 @@ class SecureModelView(SecuredMixin, ForgivingInputMixin, LargeListMixin, ModelVi
             if model is not None and self.delete_model(model):
                 deleted += 1
         if deleted:
-            flash(f"{deleted} record(s) deleted.", "success")
+            flash(ngettext("%(num)d record deleted.", "%(num)d records deleted.", deleted), "success")
 
     def history_url(self, model: Any) -> str | None:
         """The audit log filtered to this row, for the "history" link."""

@@ -1,6 +1,9 @@
 """Engagement: logins, learning sessions and their events, attention, behaviour."""
 
+from flask_babel import lazy_gettext as _l
+
 from webapp.admin.base import SecureModelView
+from webapp.i18n import N_
 from webapp.models import (
     AttentionSpan,
     BehaviorEvent,
@@ -11,12 +14,12 @@ from webapp.models import (
     UserEngagementProfile,
 )
 
-CATEGORY = "Engagement"
+CATEGORY = _l("Engagement")
 SESSION_SEARCH = {"fields": (LearningSession.id,), "page_size": 10}
 
 
 class DailyLoginView(SecureModelView):
-    thing = "daily login"
+    thing = N_("daily login")
     simple_list_pager = True  # a row per learner and day
     column_list = ("user", "day", "login_count", "device", "first_login_at", "last_login_at")
     column_searchable_list = ("user.email", "user.display_name")
@@ -25,7 +28,7 @@ class DailyLoginView(SecureModelView):
 
 
 class LearningSessionView(SecureModelView):
-    thing = "learning session"
+    thing = N_("learning session")
     simple_list_pager = True
     column_list = (
         "user",
@@ -56,7 +59,7 @@ class SessionEventView(SecureModelView):
 
 
 class AttentionSpanView(SecureModelView):
-    thing = "attention span"
+    thing = N_("attention span")
     simple_list_pager = True
     column_list = ("user", "session_id", "started_at", "ended_at", "focus_seconds", "interruptions")
     column_searchable_list = ("user.email",)
@@ -66,7 +69,7 @@ class AttentionSpanView(SecureModelView):
 
 
 class FocusMetricsView(SecureModelView):
-    thing = "focus metrics row"
+    thing = N_("focus metrics row")
     simple_list_pager = True
     column_list = (
         "user",
@@ -104,11 +107,11 @@ class EngagementProfileView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        DailyLoginView(DailyLogin, name="Daily logins", category=CATEGORY),
-        LearningSessionView(LearningSession, name="Learning sessions", category=CATEGORY),
-        SessionEventView(SessionEvent, name="Session events", category=CATEGORY),
-        AttentionSpanView(AttentionSpan, name="Attention spans", category=CATEGORY),
-        FocusMetricsView(FocusMetrics, name="Focus metrics", category=CATEGORY),
-        BehaviorEventView(BehaviorEvent, name="Behaviour events", category=CATEGORY),
-        EngagementProfileView(UserEngagementProfile, name="Engagement profiles", category=CATEGORY),
+        DailyLoginView(DailyLogin, name=_l("Daily logins"), category=CATEGORY),
+        LearningSessionView(LearningSession, name=_l("Learning sessions"), category=CATEGORY),
+        SessionEventView(SessionEvent, name=_l("Session events"), category=CATEGORY),
+        AttentionSpanView(AttentionSpan, name=_l("Attention spans"), category=CATEGORY),
+        FocusMetricsView(FocusMetrics, name=_l("Focus metrics"), category=CATEGORY),
+        BehaviorEventView(BehaviorEvent, name=_l("Behaviour events"), category=CATEGORY),
+        EngagementProfileView(UserEngagementProfile, name=_l("Engagement profiles"), category=CATEGORY),
     ]

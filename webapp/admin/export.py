@@ -24,12 +24,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask import Response, current_app, flash, redirect, stream_with_context
+from flask_babel import force_locale, gettext
 from sqlalchemy import JSON, Text, cast, inspect, select
 from sqlalchemy.orm import RelationshipProperty, Session, joinedload
 from sqlalchemy.orm.properties import ColumnProperty
 from werkzeug.utils import secure_filename
 
 from webapp.extensions import db
+from webapp.i18n import number
 from webapp.services.analytics.csvsafe import neutralise
 
 BATCH_ROWS = 2000
@@ -227,10 +229,16 @@ def stream_csv(view: Any, return_url: str) -> Response:
     limit = current_app.config.get("ADMIN_EXPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
     total = count_rows(query, count_query)
     if total > limit:
-        flash(f"This export would hold {total:,} rows, more than {limit:,}: narrow it with filters.", "error")
+        message = gettext(
+            "This export would hold %(total)s rows, more than %(limit)s: narrow it with filters.",
+            total=number(total),
+            limit=number(limit),
+        )
+        flash(message, "error")
         return redirect(return_url)
     engine = db.engine
-    header = [str(label) for _name, label in view._export_columns]
+    with force_locale("en"):  # machine-readable: the same headers whatever the staff member's language
+        header = [str(label) for _name, label in view._export_columns]
     cells = plan(view)
     if cells is None:
         batches = _rows_orm(view, engine, _orm_statement(view, query))

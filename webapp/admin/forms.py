@@ -11,10 +11,15 @@ from flask_admin.contrib.sqla.validators import Unique
 from flask_admin.form import BaseForm, DateTimeField
 from flask_admin.model import filters
 from flask_admin.model.form import converts
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from webapp.admin.labels import prettify
 from webapp.admin.people import PeopleLookup, PeopleSelectField
+from webapp.i18n import lazy_tr, tr
 
 # C0 controls other than tab, newline and carriage return, and DEL.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -35,10 +40,15 @@ class SecureForm(BaseForm):
         PostgreSQL cannot store NUL and no name, slug or message needs one."""
         bad = [f for f in self if isinstance(f.data, str) and CONTROL_CHARACTERS.search(f.data)]
         if not bad:
-            return super().validate(extra_validators)
+            valid = super().validate(extra_validators)
+            for field in self:
+                # A translated message is a lazy string until shown; Flask-Admin shows only str errors.
+                if isinstance(field.errors, list):
+                    field.errors = [str(e) if isinstance(e, LazyString) else e for e in field.errors]
+            return valid
         # Checked first: the validators that query the database (unique slugs) must not see them.
         for field in self:
-            field.errors = ["Contains a control character; remove it."] if field in bad else []
+            field.errors = [gettext("Contains a control character; remove it.")] if field in bad else []
         return False
 
 
@@ -91,9 +101,11 @@ class ModelConverter(EnumValueConverter):
         validators = getattr(field, "kwargs", {}).get("validators") or []
         for validator in validators:
             if isinstance(validator, Unique):
-                thing = getattr(self.view, "thing", "record")
-                what = name.replace("_", " ")
-                validator.message = f"A {thing} with this {what} already exists."
+                thing = lazy_tr(getattr(self.view, "thing", "record"))
+                what = LazyString(lambda n=name: tr(prettify(n)).lower())
+                validator.message = _l(
+                    "A %(thing)s with this %(what)s already exists.", thing=thing, what=what
+                )
         return field
 
     def _model_select_field(self, prop, multiple, remote_model, **kwargs):
@@ -104,7 +116,7 @@ class ModelConverter(EnumValueConverter):
 
     @converts("webapp.models.core.types.UTCDateTime")
     def convert_utc_datetime(self, field_args, **extra):
-        field_args.setdefault("description", "UTC, as YYYY-MM-DD HH:MM:SS")
+        field_args.setdefault("description", _l("UTC, as YYYY-MM-DD HH:MM:SS"))
         return UTCDateTimeField(**field_args)
 
 

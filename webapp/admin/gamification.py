@@ -4,6 +4,8 @@ from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 from wtforms.validators import InputRequired, Length, NumberRange, Regexp, ValidationError
@@ -11,6 +13,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Regexp, Valid
 from webapp.admin.base import SecureModelView
 from webapp.auth.access import Action
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.models import (
     Badge,
     Duel,
@@ -27,8 +30,8 @@ from webapp.models import (
 )
 from webapp.models.core.enums import AuditAction
 
-CATEGORY = "Gamification"
-SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message="Use lower-case letters, digits, - and _ only.")
+CATEGORY = _l("Gamification")
+SLUG = Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$", message=_l("Use lower-case letters, digits, - and _ only."))
 BADGE_SEARCH = {"fields": (Badge.slug, Badge.name), "page_size": 10}
 
 
@@ -61,7 +64,7 @@ def _holders_sql() -> Any:
 class BadgeView(SecureModelView):
     """Badges: criteria from a fixed list of metrics and a positive threshold."""
 
-    thing = "badge"
+    thing = N_("badge")
     column_list = (
         "name", "slug", "tier", "criteria_metric", "criteria_threshold", "points_reward",
         "is_active", "holders",
@@ -84,9 +87,12 @@ class BadgeView(SecureModelView):
         "icon": {"validators": [Length(max=64)]},
         "description": {"validators": [Length(max=2000)]},
         "criteria_threshold": {
-            "validators": [InputRequired(), NumberRange(min=1, max=1_000_000, message="A positive number.")]
+            "validators": [
+                InputRequired(),
+                NumberRange(min=1, max=1_000_000, message=_l("A positive number.")),
+            ]
         },
-        "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
+        "points_reward": {"validators": [NumberRange(min=0, max=1_000_000, message=_l("0 or more."))]},
     }
     extra_view_actions = {"deactivate_view": Action.EDIT}
 
@@ -124,7 +130,11 @@ class BadgeView(SecureModelView):
             db.session.commit()
         holders = _holders(self, None, badge, "holders")
         flash(
-            f"“{badge.name}” is inactive: its {holders} holder(s) keep it, and nobody earns it any more.",
+            gettext(
+                "“%(badge)s” is inactive: its %(holders)s holder(s) keep it, and nobody earns it any more.",
+                badge=badge.name,
+                holders=holders,
+            ),
             "success",
         )
         return redirect(url_for(".index_view"))
@@ -133,7 +143,7 @@ class BadgeView(SecureModelView):
 class UserBadgeView(SecureModelView):
     """Badges held by learners (award new ones from the Learners list, through the service)."""
 
-    thing = "badge award"
+    thing = N_("badge award")
     column_list = ("user", "badge", "awarded_at", "awarded_via", "awarded_by")
     column_searchable_list = ("user.email", "user.display_name", "badge.name")
     column_filters = ("awarded_at", "awarded_via", "badge.name")
@@ -145,7 +155,7 @@ class UserBadgeView(SecureModelView):
 class StreakMilestoneView(SecureModelView):
     """Streak milestones: a number of days -> a badge and points."""
 
-    thing = "streak milestone"
+    thing = N_("streak milestone")
     column_list = ("days", "badge", "points", "is_active")
     column_filters = ("is_active", "days")
     column_default_sort = ("days", False)
@@ -154,10 +164,10 @@ class StreakMilestoneView(SecureModelView):
         "days": {
             "validators": [
                 InputRequired(),
-                NumberRange(min=1, max=10_000, message="A positive number of days."),
+                NumberRange(min=1, max=10_000, message=_l("A positive number of days.")),
             ]
         },
-        "points": {"validators": [NumberRange(min=0, max=1_000_000, message="0 or more.")]},
+        "points": {"validators": [NumberRange(min=0, max=1_000_000, message=_l("0 or more."))]},
     }
 
 
@@ -178,7 +188,7 @@ class UserStreakView(SecureModelView):
 
 
 class StreakActivityView(SecureModelView):
-    thing = "streak day"
+    thing = N_("streak day")
     simple_list_pager = True  # a row per learner and active day
     column_list = ("user", "day", "source", "created_at")
     column_searchable_list = ("user.email", "user.display_name")
@@ -190,7 +200,7 @@ class StreakActivityView(SecureModelView):
 class StreakFreezeView(SecureModelView):
     """Streak freezes; operators grant one by creating it (origin "granted")."""
 
-    thing = "streak freeze"
+    thing = N_("streak freeze")
     column_list = ("user", "origin", "status", "acquired_at", "used_on")
     column_searchable_list = ("user.email", "user.display_name")
     column_filters = ("origin", "status", "acquired_at", "used_on")
@@ -218,7 +228,7 @@ class PointsTransactionView(SecureModelView):
 
 
 class LeaderboardView(SecureModelView):
-    thing = "leaderboard"
+    thing = N_("leaderboard")
     column_list = ("name", "period", "scope", "study_group", "metric", "is_active")
     column_searchable_list = ("name",)
     column_filters = ("period", "scope", "metric", "is_active")
@@ -237,7 +247,7 @@ class LeaderboardEntryView(SecureModelView):
 
 
 class DuelView(SecureModelView):
-    thing = "duel"
+    thing = N_("duel")
     column_list = ("challenger", "opponent", "skill", "status", "created_at", "ended_at", "winner")
     column_filters = ("status", "created_at", "ended_at")
     column_searchable_list = ("challenger.email", "challenger.display_name")
@@ -246,7 +256,7 @@ class DuelView(SecureModelView):
 
 
 class DuelParticipantView(SecureModelView):
-    thing = "duel participant"
+    thing = N_("duel participant")
     column_list = ("duel", "user", "score", "outcome")
     column_filters = ("outcome",)
     column_searchable_list = ("user.email", "user.display_name")
@@ -256,16 +266,16 @@ class DuelParticipantView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        BadgeView(Badge, name="Badges", category=CATEGORY),
-        UserBadgeView(UserBadge, name="Badges held", category=CATEGORY),
-        StreakMilestoneView(StreakMilestone, name="Streak milestones", category=CATEGORY),
-        UserStreakView(UserStreak, name="Streaks", category=CATEGORY),
-        StreakActivityView(StreakActivity, name="Streak days", category=CATEGORY),
-        StreakFreezeView(StreakFreeze, name="Streak freezes", category=CATEGORY),
-        UserPointsView(UserPoints, name="Points balances", category=CATEGORY),
-        PointsTransactionView(PointsTransaction, name="Points ledger", category=CATEGORY),
-        LeaderboardView(Leaderboard, name="Leaderboards", category=CATEGORY),
-        LeaderboardEntryView(LeaderboardEntry, name="Leaderboard entries", category=CATEGORY),
-        DuelView(Duel, name="Duels", category=CATEGORY),
-        DuelParticipantView(DuelParticipant, name="Duel participants", category=CATEGORY),
+        BadgeView(Badge, name=_l("Badges"), category=CATEGORY),
+        UserBadgeView(UserBadge, name=_l("Badges held"), category=CATEGORY),
+        StreakMilestoneView(StreakMilestone, name=_l("Streak milestones"), category=CATEGORY),
+        UserStreakView(UserStreak, name=_l("Streaks"), category=CATEGORY),
+        StreakActivityView(StreakActivity, name=_l("Streak days"), category=CATEGORY),
+        StreakFreezeView(StreakFreeze, name=_l("Streak freezes"), category=CATEGORY),
+        UserPointsView(UserPoints, name=_l("Points balances"), category=CATEGORY),
+        PointsTransactionView(PointsTransaction, name=_l("Points ledger"), category=CATEGORY),
+        LeaderboardView(Leaderboard, name=_l("Leaderboards"), category=CATEGORY),
+        LeaderboardEntryView(LeaderboardEntry, name=_l("Leaderboard entries"), category=CATEGORY),
+        DuelView(Duel, name=_l("Duels"), category=CATEGORY),
+        DuelParticipantView(DuelParticipant, name=_l("Duel participants"), category=CATEGORY),
     ]

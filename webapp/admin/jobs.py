@@ -4,6 +4,7 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, url_for
 from flask_admin import expose
+from flask_babel import gettext
 from flask_login import current_user
 
 from webapp.admin.base import SecurePage
@@ -45,5 +46,5 @@ class JobsView(SecurePage):
         audit.record(db.session, actor=current_user, action=AuditAction.ACTION, model=JOBS, object_id=name,
                      changes=None, summary=f"run job {name} now: {outcome}")  # fmt: skip
         db.session.commit()
-        flash(f"{BY_NAME[name].title}: {outcome}.", "success")
+        flash(gettext("%(job)s: %(outcome)s.", job=BY_NAME[name].title, outcome=outcome), "success")
         return redirect(url_for(".index"))

@@ -1,9 +1,11 @@
 """Learning: skills, paths and modules, quizzes and results, preferences, mastery."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import InputRequired, Length, Regexp
 
 from webapp.admin.base import SecureModelView
 from webapp.admin.people import Pick
+from webapp.i18n import N_
 from webapp.models import (
     AssessmentResult,
     ContentPreference,
@@ -16,12 +18,12 @@ from webapp.models import (
 )
 from webapp.models.core.enums import Role
 
-CATEGORY = "Learning"
+CATEGORY = _l("Learning")
 SLUG = {"validators": [InputRequired(), Length(max=64), Regexp(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")]}
 
 
 class SkillView(SecureModelView):
-    thing = "skill"
+    thing = N_("skill")
     column_list = ("name", "slug", "subject", "difficulty", "parent", "is_active")
     column_searchable_list = ("name", "slug", "subject")
     column_filters = ("subject", "difficulty", "is_active")
@@ -40,7 +42,7 @@ class SkillMasteryView(SecureModelView):
 
 
 class LearningPathView(SecureModelView):
-    thing = "learning path"
+    thing = N_("learning path")
     column_list = ("name", "slug", "subject", "grade_level", "is_active")
     column_searchable_list = ("name", "slug", "subject")
     column_filters = ("subject", "grade_level", "is_active")
@@ -50,7 +52,7 @@ class LearningPathView(SecureModelView):
 
 
 class PathModuleView(SecureModelView):
-    thing = "path module"
+    thing = N_("path module")
     column_list = ("path", "position", "title", "skill", "content_type", "estimated_minutes")
     column_searchable_list = ("title", "path.name")
     column_filters = ("path.name", "content_type")
@@ -58,7 +60,7 @@ class PathModuleView(SecureModelView):
 
 
 class QuizAttemptView(SecureModelView):
-    thing = "quiz attempt"
+    thing = N_("quiz attempt")
     simple_list_pager = True
     column_list = ("user", "skill", "started_at", "score", "max_score", "correct_count", "total_questions")
     column_searchable_list = ("user.email", "user.display_name")
@@ -68,7 +70,7 @@ class QuizAttemptView(SecureModelView):
 
 
 class AssessmentResultView(SecureModelView):
-    thing = "assessment result"
+    thing = N_("assessment result")
     people_fields = {"graded_by": Pick(learners=False, staff=(Role.TEACHER,))}
     column_list = ("user", "assessment_name", "percent", "passed", "graded_at", "graded_by")
     column_searchable_list = ("assessment_name", "user.email", "user.display_name")
@@ -77,7 +79,7 @@ class AssessmentResultView(SecureModelView):
 
 
 class LearningPreferenceView(SecureModelView):
-    thing = "learning preference"
+    thing = N_("learning preference")
     column_list = ("user", "preferred_study_time", "daily_goal_minutes", "difficulty", "updated_at")
     column_searchable_list = ("user.email",)
     column_filters = ("preferred_study_time", "difficulty")
@@ -85,7 +87,7 @@ class LearningPreferenceView(SecureModelView):
 
 
 class ContentPreferenceView(SecureModelView):
-    thing = "content preference"
+    thing = N_("content preference")
     column_list = ("user", "content_type", "affinity", "updated_at")
     column_searchable_list = ("user.email",)
     column_filters = ("content_type",)
@@ -95,12 +97,12 @@ class ContentPreferenceView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        SkillView(Skill, name="Skills", category=CATEGORY),
-        SkillMasteryView(SkillMastery, name="Skill mastery", category=CATEGORY),
-        LearningPathView(LearningPath, name="Learning paths", category=CATEGORY),
-        PathModuleView(PathModule, name="Path modules", category=CATEGORY),
-        QuizAttemptView(QuizAttempt, name="Quiz attempts", category=CATEGORY),
-        AssessmentResultView(AssessmentResult, name="Assessment results", category=CATEGORY),
-        LearningPreferenceView(LearningPreference, name="Learning preferences", category=CATEGORY),
-        ContentPreferenceView(ContentPreference, name="Content preferences", category=CATEGORY),
+        SkillView(Skill, name=_l("Skills"), category=CATEGORY),
+        SkillMasteryView(SkillMastery, name=_l("Skill mastery"), category=CATEGORY),
+        LearningPathView(LearningPath, name=_l("Learning paths"), category=CATEGORY),
+        PathModuleView(PathModule, name=_l("Path modules"), category=CATEGORY),
+        QuizAttemptView(QuizAttempt, name=_l("Quiz attempts"), category=CATEGORY),
+        AssessmentResultView(AssessmentResult, name=_l("Assessment results"), category=CATEGORY),
+        LearningPreferenceView(LearningPreference, name=_l("Learning preferences"), category=CATEGORY),
+        ContentPreferenceView(ContentPreference, name=_l("Content preferences"), category=CATEGORY),
     ]

@@ -4,18 +4,23 @@ from typing import Any
 
 from flask import abort, flash, get_template_attribute, request
 from flask_admin import expose
+from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from webapp.admin.base import SecureModelView, record_id
 from webapp.auth.access import Action
 from webapp.auth.accounts import find_user
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.models import Notification, NotificationPreference, NotificationTemplate, User
 from webapp.models.core.enums import Role
-from webapp.services import templates
+from webapp.services import template_locales, templates
+from webapp.services.notify import canonical_locale
 
-CATEGORY = "Notifications"
+CATEGORY = _l("Notifications")
 
 
 def _template_field(label: str):
@@ -27,14 +32,78 @@ def _template_field(label: str):
     return check
 
 
-class NotificationTemplateView(SecureModelView):
-    """Templates with Jinja placeholders: saved only if the sandbox check passes; a live preview beside."""
+def locale_gaps(key: str | None, channel: Any) -> tuple[list[str], list[template_locales.Gap]]:
+    """Return the locales a key has on a channel and the learners' languages it misses (once a request)."""
+    found = getattr(request, "template_locales", None)
+    if found is None:  # on the request, not g: g may outlive a request (the test client's app context)
+        found = request.template_locales = (
+            template_locales.key_locales(db.session),
+            template_locales.learner_locales(db.session),
+        )
+    present_by_key, learners = found
+    present = present_by_key.get((key or "", str(getattr(channel, "value", channel) or "")), [])
+    return present, template_locales.gaps(present, learners)
 
-    thing = "notification template"
+
+def gap_message(gap: template_locales.Gap) -> str:
+    """One warning line about the learners of a language that a template key misses."""
+    if gap.served is None:
+        return ngettext(
+            "%(num)d learner with the language “%(language)s” gets no message: this key has neither "
+            "a “%(language)s” nor an “en” version on this channel.",
+            "%(num)d learners with the language “%(language)s” get no message: this key has neither "
+            "a “%(language)s” nor an “en” version on this channel.",
+            gap.learners,
+            language=gap.language,
+        )
+    return ngettext(
+        "%(num)d learner with the language “%(language)s” gets this message in “%(served)s”: "
+        "this key has no “%(language)s” version on this channel.",
+        "%(num)d learners with the language “%(language)s” get this message in “%(served)s”: "
+        "this key has no “%(language)s” version on this channel.",
+        gap.learners,
+        language=gap.language,
+        served=gap.served,
+    )
+
+
+def _locales_cell(view: Any, context: Any, model: NotificationTemplate, name: str) -> Markup:
+    present, gaps = locale_gaps(model.key, model.channel)
+    cell = escape(", ".join(present) or "-")
+    for gap in gaps:
+        title = escape(gap_message(gap))
+        cell += Markup(' <span class="badge badge-warning" title="{}">{}</span>').format(
+            title, _l("no %(language)s", language=gap.language)
+        )
+    return cell
+
+
+class NotificationTemplateView(SecureModelView):
+    """Templates with Jinja placeholders: saved only if the sandbox check passes; a live preview beside.
+
+    The list's "Locales of this key" column and the forms show the locales the row's key has on its
+    channel, and warn (never refuse) when learners of some language would get another
+    language or nothing (services/template_locales.py).
+    """
+
+    thing = N_("notification template")
     details_template = "admin/template_details.html"
     create_template = "admin/template_create.html"
     edit_template = "admin/template_edit.html"
-    column_list = ("key", "channel", "locale", "category", "subject", "is_active", "updated_at", "updated_by")
+    column_list = (
+        "key", "channel", "locale", "locales", "category", "subject", "is_active", "updated_at", "updated_by",
+    )  # fmt: skip
+    column_export_list = (
+        "key", "channel", "locale", "category", "subject", "is_active", "updated_at", "updated_by",
+    )  # fmt: skip
+    column_labels = {"locales": _l("Locales of this key")}
+    column_descriptions = {
+        "locales": _l(
+            "The locales this key has on this channel; a warning names a language learners use that it lacks."
+        )
+    }
+    column_formatters = {"locales": _locales_cell}
+    column_formatters_export: dict = {}
     column_searchable_list = ("key", "subject", "body")
     column_filters = ("channel", "locale", "category", "is_active", "updated_at")
     column_default_sort = ("key", False)
@@ -63,14 +132,28 @@ class NotificationTemplateView(SecureModelView):
         for warning in templates.template_warnings(model.subject, "subject") + templates.template_warnings(
             model.body, "body"
         ):
-            flash(f"Saved, but check this: {warning}", "warning")
+            flash(gettext("Saved, but check this: %(warning)s", warning=warning), "warning")
 
     def render(self, template: str, **kwargs: Any) -> Any:
         form = kwargs.get("form")
         if template in (self.create_template, self.edit_template) and form is not None:
             kwargs["variables"] = templates.ALLOWED_VARIABLES
             kwargs["preview"] = _sample_preview(form.subject.data, form.body.data)
+            kwargs["locales"] = self._locale_panel(form.key.data, form.channel.data, form.locale.data)
+        elif template == self.details_template and kwargs.get("model") is not None:
+            model = kwargs["model"]
+            kwargs["locales"] = self._locale_panel(model.key, model.channel, None)
         return super().render(template, **kwargs)
+
+    def _locale_panel(self, key: str | None, channel: Any, adding: str | None) -> dict | None:
+        """The key's locales on the channel and the warnings, with the form's locale counted in."""
+        if not key or not channel:
+            return None
+        present, _gaps = locale_gaps(key, channel)
+        if adding:
+            present = sorted({*present, canonical_locale(adding)})
+        gaps = template_locales.gaps(present, request.template_locales[1])
+        return {"key": key, "present": present, "warnings": [gap_message(gap) for gap in gaps]}
 
     @expose("/preview/fragment/", methods=("POST",))
     def preview_fragment(self) -> Any:
@@ -122,7 +205,7 @@ def _find_learner(ref: str) -> User | None:
 
 
 class NotificationView(SecureModelView):
-    thing = "notification"
+    thing = N_("notification")
     simple_list_pager = True
     column_list = ("created_at", "recipient", "channel", "category", "subject", "status", "sent_at")
     column_searchable_list = ("subject", "recipient.email")
@@ -131,7 +214,7 @@ class NotificationView(SecureModelView):
 
 
 class NotificationPreferenceView(SecureModelView):
-    thing = "notification preference"
+    thing = N_("notification preference")
     column_list = ("user", "channel", "category", "is_enabled", "quiet_hours_start", "quiet_hours_end")
     column_searchable_list = ("user.email",)
     column_filters = ("channel", "category", "is_enabled")
@@ -141,7 +224,7 @@ class NotificationPreferenceView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        NotificationTemplateView(NotificationTemplate, name="Templates", category=CATEGORY),
-        NotificationView(Notification, name="Notifications", category=CATEGORY),
-        NotificationPreferenceView(NotificationPreference, name="Preferences", category=CATEGORY),
+        NotificationTemplateView(NotificationTemplate, name=_l("Templates"), category=CATEGORY),
+        NotificationView(Notification, name=_l("Notifications"), category=CATEGORY),
+        NotificationPreferenceView(NotificationPreference, name=_l("Preferences"), category=CATEGORY),
     ]

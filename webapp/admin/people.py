@@ -14,6 +14,7 @@ from typing import Any
 from flask import has_request_context
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model.fields import AjaxSelectField
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import RelationshipProperty
 from wtforms.validators import ValidationError
@@ -72,7 +73,7 @@ class PeopleSelectField(AjaxSelectField):
 
     def pre_validate(self, form: Any) -> None:
         if self._formdata not in (None, "", "__None") and self.data is None:
-            raise ValidationError("Choose someone from the list.")
+            raise ValidationError(gettext("Choose someone from the list."))
         super().pre_validate(form)
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from webapp.admin.base import SecurePage
 from webapp.auth.access import POINTS_ADJUSTMENT, Action, can
 from webapp.auth.accounts import find_user
 from webapp.extensions import db
+from webapp.i18n import number
 from webapp.models import PointsTransaction, User
 from webapp.models.core.enums import AuditAction, PointsReason, Role
 from webapp.services import audit
@@ -31,12 +34,12 @@ TEMPLATE = "admin/points_adjustment.html"
 class AdjustmentForm(FlaskForm):
     """Learner, a non-zero amount and the reason; the key makes a double submit harmless."""
 
-    learner_email = StringField("Learner email", validators=[InputRequired(), Length(max=254)])
+    learner_email = StringField(_l("Learner email"), validators=[InputRequired(), Length(max=254)])
     amount = IntegerField(
-        "Points (negative to remove)",
+        _l("Points (negative to remove)"),
         validators=[InputRequired(), NumberRange(min=-1_000_000, max=1_000_000)],
     )
-    note = TextAreaField("Reason", validators=[InputRequired(), Length(min=5, max=500)])
+    note = TextAreaField(_l("Reason"), validators=[InputRequired(), Length(min=5, max=500)])
     key = HiddenField(validators=[InputRequired(), Length(max=64)])
     confirmed = HiddenField()
 
@@ -96,7 +99,7 @@ class PointsAdjustmentView(SecurePage):
         )
         if tx is None:
             db.session.rollback()
-            flash("This adjustment was already recorded.", "success")
+            flash(gettext("This adjustment was already recorded."), "success")
             return redirect(url_for(".index"))
         audit.record(
             db.session, actor=current_user, action=AuditAction.CREATE, model="PointsTransaction",
@@ -104,7 +107,12 @@ class PointsAdjustmentView(SecurePage):
             changes={"user_id": [None, learner.id], "amount": [None, tx.amount], "note": [None, tx.note]},
         )  # fmt: skip
         db.session.commit()
-        flash(f"Recorded: {learner.display_name} now has {plan.resulting:,} points.", "success")
+        message = gettext(
+            "Recorded: %(name)s now has %(points)s points.",
+            name=learner.display_name,
+            points=number(plan.resulting),
+        )
+        flash(message, "success")
         return redirect(url_for(".index"))
 
 

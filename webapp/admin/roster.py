@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -18,6 +20,7 @@ from wtforms.validators import InputRequired, Regexp
 from webapp.admin.base import SecurePage
 from webapp.auth.access import ROSTER_IMPORT, Action, can
 from webapp.extensions import db
+from webapp.i18n import number
 from webapp.models.core.enums import AuditAction
 from webapp.services import audit
 from webapp.services.roster_import import COLUMNS, RosterFileError, run_import, sample_csv
@@ -27,7 +30,7 @@ SHOWN_ROWS = 500
 
 
 class UploadForm(FlaskForm):
-    file = FileField("Roster file (CSV, UTF-8)", validators=[FileRequired()])
+    file = FileField(_l("Roster file (CSV, UTF-8)"), validators=[FileRequired()])
 
 
 class ApplyForm(FlaskForm):
@@ -86,7 +89,10 @@ class RosterImportView(SecurePage):
             abort(403)
         path = _uploads() / f"{form.digest.data}.csv" if form.validate() else None
         if path is None or not path.exists():
-            flash("That file is no longer here (checked more than a day ago?): upload it again.", "error")
+            flash(
+                gettext("That file is no longer here (checked more than a day ago?): upload it again."),
+                "error",
+            )
             return redirect(url_for(".index"))
         report = run_import(db.session, path.read_bytes(), apply=True)
         counts = {a: report.count(a) for a in ("create", "change", "unchanged", "refuse")}
@@ -96,6 +102,7 @@ class RosterImportView(SecurePage):
                      remote_addr=request.remote_addr)  # fmt: skip
         db.session.commit()
         path.unlink(missing_ok=True)
-        flash(f"Roster applied: {counts['create']} rows created, {counts['change']} changed, "
-              f"{counts['unchanged']} unchanged, {counts['refuse']} refused.", "success")  # fmt: skip
+        shown = {k: number(v) for k, v in counts.items()}
+        flash(gettext("Roster applied: %(create)s rows created, %(change)s changed, %(unchanged)s "
+                      "unchanged, %(refuse)s refused.", **shown), "success")  # fmt: skip
         return redirect(url_for(".index"))

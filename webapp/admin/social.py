@@ -2,18 +2,21 @@
 
 from typing import Any
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import ValidationError
 
 from webapp.admin.base import SecureModelView
 from webapp.admin.people import Pick
+from webapp.i18n import N_
 from webapp.models import ActivityFeed, GroupMember, SocialActivity, StudyGroup, UserConnection
 from webapp.models.core.enums import GroupRole, Role
 
-CATEGORY = "Social"
+CATEGORY = _l("Social")
 
 
 class StudyGroupView(SecureModelView):
-    thing = "study group"
+    thing = N_("study group")
     people_fields = {"owner": Pick(learners=False, staff=(Role.TEACHER,))}
     column_list = ("name", "owner", "is_active", "created_at")
     column_searchable_list = ("name", "description")
@@ -25,7 +28,7 @@ class StudyGroupView(SecureModelView):
 class GroupMemberView(SecureModelView):
     """Learners in groups (operators and admins), and teachers' assignments to groups (admins)."""
 
-    thing = "group membership"
+    thing = N_("group membership")
     people_fields = {"user": Pick(learners=True, staff=(Role.TEACHER,))}
     column_list = ("group", "user", "role", "joined_at")
     column_searchable_list = ("user.email", "user.display_name", "group.name")
@@ -36,11 +39,13 @@ class GroupMemberView(SecureModelView):
         role = GroupRole(model.role)
         wanted = Role.TEACHER if role == GroupRole.TEACHER else Role.LEARNER
         if model.user is not None and model.user.role != wanted:
-            raise ValidationError(f"A {role.value} of a group must be a {wanted.value} account.")
+            if wanted == Role.TEACHER:
+                raise ValidationError(gettext("A teacher of a group must be a teacher account."))
+            raise ValidationError(gettext("A member of a group must be a learner account."))
 
 
 class UserConnectionView(SecureModelView):
-    thing = "connection"
+    thing = N_("connection")
     column_list = ("follower", "followee", "kind", "status", "created_at")
     column_searchable_list = ("follower.email", "follower.display_name")
     column_filters = ("kind", "status", "created_at")
@@ -48,7 +53,7 @@ class UserConnectionView(SecureModelView):
 
 
 class SocialActivityView(SecureModelView):
-    thing = "activity"
+    thing = N_("activity")
     simple_list_pager = True
     column_list = ("created_at", "actor", "verb", "object_type", "summary")
     column_searchable_list = ("summary", "actor.email")
@@ -57,7 +62,7 @@ class SocialActivityView(SecureModelView):
 
 
 class ActivityFeedView(SecureModelView):
-    thing = "feed item"
+    thing = N_("feed item")
     simple_list_pager = True
     column_list = ("recipient", "activity", "is_read", "created_at", "read_at")
     column_searchable_list = ("recipient.email",)
@@ -68,9 +73,9 @@ class ActivityFeedView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        StudyGroupView(StudyGroup, name="Study groups", category=CATEGORY),
-        GroupMemberView(GroupMember, name="Group members", category=CATEGORY),
-        UserConnectionView(UserConnection, name="Connections", category=CATEGORY),
-        SocialActivityView(SocialActivity, name="Activities", category=CATEGORY),
-        ActivityFeedView(ActivityFeed, name="Activity feeds", category=CATEGORY),
+        StudyGroupView(StudyGroup, name=_l("Study groups"), category=CATEGORY),
+        GroupMemberView(GroupMember, name=_l("Group members"), category=CATEGORY),
+        UserConnectionView(UserConnection, name=_l("Connections"), category=CATEGORY),
+        SocialActivityView(SocialActivity, name=_l("Activities"), category=CATEGORY),
+        ActivityFeedView(ActivityFeed, name=_l("Activity feeds"), category=CATEGORY),
     ]

@@ -5,6 +5,8 @@ from typing import Any
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import PasswordField
@@ -23,12 +25,13 @@ from webapp.auth.accounts import (
 from webapp.auth.passwords import hash_password
 from webapp.auth.sessions import end_sessions
 from webapp.extensions import db
+from webapp.i18n import N_
 from webapp.models import Badge, User, UserProfile
 from webapp.models.core.enums import AuditAction, Role
 from webapp.services.badges import BadgeError, award_badge
 
-CATEGORY = "Users"
-EMAIL_TAKEN = "This email cannot be used: another account has it (in some mix of upper and lower case)."
+CATEGORY = _l("Users")
+EMAIL_TAKEN = _l("This email cannot be used: another account has it (in some mix of upper and lower case).")
 
 
 def unique_email(normalise: Any) -> Any:
@@ -72,7 +75,7 @@ class LearnerView(_UserSubsetView):
     """Learner accounts: no password, never a login here."""
 
     resource = LEARNER
-    thing = "learner"
+    thing = N_("learner")
     roles = (Role.LEARNER,)
     column_list = ("display_name", "email", "is_active", "locale", "timezone", "created_at", "last_seen_at")
     form_columns = ("email", "display_name", "is_active", "timezone", "locale")
@@ -83,7 +86,7 @@ class LearnerView(_UserSubsetView):
         model.role = Role.LEARNER
         model.password_hash = None
 
-    @action("award_badge", "Award a badge to the selected learners", None)
+    @action("award_badge", _l("Award a badge to the selected learners"), None)
     def action_award_badge(self, ids: list[str]) -> Any:
         if not can(current_user, "UserBadge", Action.CREATE):
             abort(403)
@@ -101,7 +104,7 @@ class LearnerView(_UserSubsetView):
             u for u in (self.get_one(i) for i in request.form.getlist("rowid")[:500]) if u is not None
         ]
         if badge is None or not learners:
-            flash("Choose a badge and at least one learner.", "error")
+            flash(gettext("Choose a badge and at least one learner."), "error")
             return redirect(url_for(".index_view"))
         try:
             new = [
@@ -119,7 +122,14 @@ class LearnerView(_UserSubsetView):
             resource="Badge",  # in the badge's history
         )
         db.session.commit()
-        flash(f"Awarded “{badge.name}” to {len(new)} learner(s); {len(learners) - len(new)} already had it.")
+        flash(
+            gettext(
+                "Awarded “%(badge)s” to %(new)s learner(s); %(had)s already had it.",
+                badge=badge.name,
+                new=len(new),
+                had=len(learners) - len(new),
+            )
+        )
         return redirect(url_for(".index_view"))
 
 
@@ -127,7 +137,7 @@ class StaffAccountView(_UserSubsetView):
     """Staff accounts and roles (admins only); role, activity and password changes end sessions."""
 
     resource = STAFF
-    thing = "staff account"
+    thing = N_("staff account")
     roles = (Role.TEACHER, Role.OPERATOR, Role.ADMIN)
     column_list = ("display_name", "email", "role", "is_active", "created_at", "last_seen_at")
     column_filters = ("role", "is_active", "created_at", "last_seen_at")
@@ -136,20 +146,20 @@ class StaffAccountView(_UserSubsetView):
     form_args = {"email": {"validators": [InputRequired(), unique_email(normalise_email)]}}
     form_extra_fields = {
         "new_password": PasswordField(
-            "New password",
+            _l("New password"),
             validators=[Optional(), Length(max=200)],
-            description="Leave empty to keep the current password. At least 12 characters.",
+            description=_l("Leave empty to keep the current password. At least 12 characters."),
         )
     }
 
     def validate_model(self, form: Any, model: User, is_created: bool) -> None:
         if model.role not in self.roles:
-            raise ValidationError("Choose a staff role.")
+            raise ValidationError(gettext("Choose a staff role."))
         password = form.new_password.data or ""
         if is_created and not password:
-            raise ValidationError("A new staff account needs a password.")
+            raise ValidationError(gettext("A new staff account needs a password."))
         if model.id == current_user.id and (model.role != Role.ADMIN or not model.is_active):
-            raise ValidationError("You cannot remove your own admin access.")
+            raise ValidationError(gettext("You cannot remove your own admin access."))
         if password:
             try:
                 check_password(password)
@@ -161,7 +171,7 @@ class StaffAccountView(_UserSubsetView):
 
     def on_model_delete(self, model: User) -> None:
         if model.id == current_user.id:
-            raise ValidationError("You cannot delete your own account.")
+            raise ValidationError(gettext("You cannot delete your own account."))
         super().on_model_delete(model)
 
 
@@ -172,7 +182,7 @@ def _changed(model: Any, field: str) -> bool:
 class UserProfileView(SecureModelView):
     """Learners' descriptive profiles."""
 
-    thing = "profile"
+    thing = N_("profile")
     column_list = ("user", "grade_level", "school", "age_band", "updated_at")
     column_searchable_list = ("school", "user.display_name", "user.email")
     column_filters = ("grade_level", "age_band", "school", "updated_at")
@@ -192,7 +202,7 @@ class UserProfileView(SecureModelView):
 def views() -> list[SecureModelView]:
     """The views of this domain."""
     return [
-        LearnerView(User, name="Learners", category=CATEGORY, endpoint="learner"),
-        StaffAccountView(User, name="Staff accounts", category=CATEGORY, endpoint="staffaccount"),
-        UserProfileView(UserProfile, name="Profiles", category=CATEGORY),
+        LearnerView(User, name=_l("Learners"), category=CATEGORY, endpoint="learner"),
+        StaffAccountView(User, name=_l("Staff accounts"), category=CATEGORY, endpoint="staffaccount"),
+        UserProfileView(UserProfile, name=_l("Profiles"), category=CATEGORY),
     ]

@@ -3,10 +3,12 @@
 The unsubscribe link carries a signed token of the staff member's id (no login, no
 expiry: an old email's link still works). Opening it shows a button; the button, or
 a mail client's one-click POST (RFC 8058, `List-Unsubscribe-Post`), unsubscribes.
-A GET never changes anything, so link scanners cannot unsubscribe anyone.
+A GET never changes anything, so link scanners cannot unsubscribe anyone. The page is in
+the language of the staff member the link belongs to, as their digest is.
 """
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from webapp.extensions import csrf, db
@@ -38,9 +40,15 @@ def unsubscribe_page(token: str):
     """Ask before unsubscribing (or offer to subscribe again)."""
     user = _user(token)
     subscribed = digest.is_subscribed(db.session, user.id)
-    return render_template(
-        "digest/unsubscribe.html", user=user, token=token, subscribed=subscribed, done=False
-    )
+    return _page(user, token, subscribed=subscribed, done=False)
+
+
+def _page(user: User, token: str, subscribed: bool, done: bool) -> str:
+    """The unsubscribe page, in the language of the link's staff member."""
+    with force_locale(digest.digest_locale(user)):
+        return render_template(
+            "digest/unsubscribe.html", user=user, token=token, subscribed=subscribed, done=done
+        )
 
 
 @bp.post("/digest/unsubscribe/<token>")
@@ -53,7 +61,7 @@ def unsubscribe(token: str):
     current_app.logger.info(
         "digest unsubscribed: user %s (%s)", user.id, request.form.get("List-Unsubscribe")
     )
-    return render_template("digest/unsubscribe.html", user=user, token=token, subscribed=False, done=True)
+    return _page(user, token, subscribed=False, done=True)
 
 
 @bp.post("/digest/subscribe/<token>")
@@ -62,4 +70,4 @@ def subscribe(token: str):
     user = _user(token)
     digest.set_subscribed(db.session, user.id, True)
     db.session.commit()
-    return render_template("digest/unsubscribe.html", user=user, token=token, subscribed=True, done=True)
+    return _page(user, token, subscribed=True, done=True)

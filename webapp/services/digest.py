@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from webapp.i18n import DEFAULT_LOCALE, N_, parse
 from webapp.models import (
     DailyMetric,
     GroupMember,
@@ -32,16 +33,18 @@ from webapp.services.timezones import learner_zone
 DIGEST_HOUR = 7
 LISTED = 20  # newly at-risk learners listed by name; the page has them all
 # key -> (label, definition shown beside the figure)
+# English msgids, translated where the digest is rendered (webapp/digest/mail.py, the teacher's locale).
 KPIS: dict[str, tuple[str, str]] = {
-    "active_learners": ("Active learners", "Learners of the group with a session or a quiz on at least one "
-                        "day of the week (their own local days)."),
-    "sessions": ("Learning sessions", "Sessions started during the week."),
-    "learning_minutes": ("Learning minutes", "Minutes of those sessions, rounded."),
-    "quiz_attempts": ("Quiz attempts", "Quizzes taken during the week."),
-    "avg_quiz_score": ("Average quiz score", "Mean score of those quizzes, in percent."),
-    "points_earned": ("Points earned", "Points the group's learners earned during the week."),
-    "badges_awarded": ("Badges earned", "Badges the group's learners earned during the week."),
+    "active_learners": (N_("Active learners"), N_("Learners of the group with a session or a quiz on at "
+                        "least one day of the week (their own local days).")),
+    "sessions": (N_("Learning sessions"), N_("Sessions started during the week.")),
+    "learning_minutes": (N_("Learning minutes"), N_("Minutes of those sessions, rounded.")),
+    "quiz_attempts": (N_("Quiz attempts"), N_("Quizzes taken during the week.")),
+    "avg_quiz_score": (N_("Average quiz score"), N_("Mean score of those quizzes, in percent.")),
+    "points_earned": (N_("Points earned"), N_("Points the group's learners earned during the week.")),
+    "badges_awarded": (N_("Badges earned"), N_("Badges the group's learners earned during the week.")),
 }  # fmt: skip
+DECIMALS = {"avg_quiz_score": 1}  # digits after the point a figure is shown with (else 0)
 
 
 @dataclass
@@ -59,6 +62,12 @@ def digest_monday(now: datetime, tz: str | None) -> date | None:
     """Return the teacher's local Monday when its 07:00 has come (else None)."""
     local = now.astimezone(learner_zone(tz))
     return local.date() if local.weekday() == 0 and local.time() >= time(DIGEST_HOUR) else None
+
+
+def digest_locale(user: User) -> str:
+    """The locale of a staff member's digest and unsubscribe page: their own if we offer its
+    language ("hi-IN" -> "hi", "en-IN" -> "en_IN"), else English."""
+    return parse(user.locale) or DEFAULT_LOCALE
 
 
 def digest_key(teacher_id: int, monday: date) -> str:
@@ -173,14 +182,14 @@ def group_digest(session: Session, group_id: int, name: str, monday: date) -> Gr
 
 def queue_digest(
     session: Session, teacher_id: int, monday: date, subject: str, text: str, html: str,
-    unsubscribe_url: str, now: datetime | None = None,
+    unsubscribe_url: str, now: datetime | None = None, locale: str = "en",
 ) -> int:  # fmt: skip
     """Queue a teacher's digest email (once per week); return 1 if it is new."""
     now = now or utcnow()
     row = {
         "recipient_id": teacher_id, "channel": Channel.EMAIL, "category": NotificationCategory.DIGEST,
         "subject": subject[:200], "body": text, "body_html": html, "unsubscribe_url": unsubscribe_url,
-        "status": NotificationStatus.QUEUED, "created_at": now, "scheduled_at": now, "locale": "en",
+        "status": NotificationStatus.QUEUED, "created_at": now, "scheduled_at": now, "locale": locale,
         "idempotency_key": digest_key(teacher_id, monday), "expires_at": now + timedelta(days=2),
         "attempts": 0,
     }  # fmt: skip

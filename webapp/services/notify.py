@@ -15,7 +15,9 @@
 One row per channel that has an active template for the key and that the learner's
 preference for the template's category allows (no preference row: allowed). Locale:
 the learner's (`hi-IN`), then its language (`hi`), then English (`en`); a template that
-is missing or fails to render in one falls back to the next. Rendering goes through
+is missing or fails to render in one falls back to the next. Locales compare in one
+spelling (`canonical_locale`: `hi_in` and `hi-IN` are the same), so an operator's
+`hi_IN` template serves a learner whose locale is `hi-IN`. Rendering goes through
 services/templates.py (Jinja's sandbox) with the learner's variables. The key makes a
 trigger that fires twice create nothing new; quiet hours and the daily cap are
 applied at delivery (services/delivery).
@@ -52,9 +54,18 @@ class Event:
     expires_at: datetime | None = None
 
 
+def canonical_locale(locale: str | None) -> str:
+    """Return a locale in one spelling: `hi_in` -> `hi-IN`, `EN` -> `en`, `zh_hant_tw` -> `zh-Hant-TW`."""
+    parts = [p for p in (locale or "").strip().replace("_", "-").split("-") if p]
+    if not parts:
+        return DEFAULT_LOCALE
+    rest = [p.upper() if len(p) == 2 else p.title() if len(p) == 4 else p.lower() for p in parts[1:]]
+    return "-".join([parts[0].lower(), *rest])
+
+
 def locale_chain(locale: str | None) -> list[str]:
     """Return the locales to try, best first: the learner's, its language, English."""
-    wanted = (locale or DEFAULT_LOCALE).replace("_", "-")
+    wanted = canonical_locale(locale)
     chain = [wanted, wanted.split("-")[0], DEFAULT_LOCALE]
     return list(dict.fromkeys(c for c in chain if c))
 
@@ -72,7 +83,7 @@ def _templates(session: Session, keys: Iterable[str]) -> dict[str, dict[tuple, N
     )
     found: dict[str, dict[tuple, NotificationTemplate]] = {}
     for t in session.scalars(query):
-        found.setdefault(t.key, {})[(t.channel, t.locale)] = t
+        found.setdefault(t.key, {})[(t.channel, canonical_locale(t.locale))] = t
     return found
 
 

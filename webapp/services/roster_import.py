@@ -17,25 +17,30 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from webapp.i18n import N_
 from webapp.models.core.mixins import utcnow
 from webapp.services.ingest import ROSTER_ITEM, write_roster
 from webapp.services.ingest.items import reason_of
 
 MAX_ROWS = 50_000
-# (column, required, what it holds): the page documents the file from this list.
+# (column, required, what it holds): the page documents the file from this list (translated there).
 COLUMNS = (
-    ("learner_id", True, "The platform's id of the learner (letters, digits and - _ . : @ /, no spaces)."),
-    ("name", True, "The learner's full name."),
-    ("email", False, "The learner's email, if any; one email belongs to one account."),
-    ("timezone", False, "An IANA time zone, e.g. Asia/Kolkata (default UTC)."),
-    ("locale", False, "Language of the learner's app, e.g. en, hi (default en)."),
-    ("grade", False, "School grade, 1 to 12."),
-    ("school", False, "The learner's school."),
-    ("active", False, "yes or no (default yes)."),
-    ("group_id", False, "The platform's id of the learner's study group (leave empty for none)."),
-    ("group_name", False, "The group's name (required with group_id; names are unique)."),
-    ("joined_on", False, "The day the learner joined the group, YYYY-MM-DD (required with group_id)."),
-    ("left_on", False, "The day the learner left the group, YYYY-MM-DD, if they did."),
+    (
+        "learner_id",
+        True,
+        N_("The platform's id of the learner (letters, digits and - _ . : @ /, no spaces)."),
+    ),
+    ("name", True, N_("The learner's full name.")),
+    ("email", False, N_("The learner's email, if any; one email belongs to one account.")),
+    ("timezone", False, N_("An IANA time zone, e.g. Asia/Kolkata (default UTC).")),
+    ("locale", False, N_("Language of the learner's app, e.g. en, hi (default en).")),
+    ("grade", False, N_("School grade, 1 to 12.")),
+    ("school", False, N_("The learner's school.")),
+    ("active", False, N_("yes or no (default yes).")),
+    ("group_id", False, N_("The platform's id of the learner's study group (leave empty for none).")),
+    ("group_name", False, N_("The group's name (required with group_id; names are unique).")),
+    ("joined_on", False, N_("The day the learner joined the group, YYYY-MM-DD (required with group_id).")),
+    ("left_on", False, N_("The day the learner left the group, YYYY-MM-DD, if they did.")),
 )
 NAMES = tuple(name for name, _, _ in COLUMNS)
 SAMPLE = [

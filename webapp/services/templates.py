@@ -26,23 +26,24 @@ from jinja2.lexer import TOKEN_DATA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from webapp.i18n import N_
 from webapp.models import Badge, GroupMember, StudyGroup, User, UserBadge, UserPoints, UserStreak
 from webapp.services.template_sandbox import MAX_VALUE_LENGTH, BoundedSandbox, source_problems
 
-# name -> what it holds (shown to operators beside the editor).
+# name -> what it holds (shown to operators beside the editor, translated there).
 ALLOWED_VARIABLES: dict[str, str] = {
-    "name": "learner's display name",
-    "learner_name": "learner's display name",
-    "first_name": "first word of the learner's name",
-    "streak_days": "current streak length in days",
-    "days": "current streak length in days",
-    "longest_streak": "longest streak in days",
-    "points": "points balance",
-    "badge": "name of the learner's latest badge",
-    "badge_name": "name of the learner's latest badge",
-    "group": "name of the learner's study group",
-    "group_name": "name of the learner's study group",
-    "app_url": "link to the learning app",
+    "name": N_("learner's display name"),
+    "learner_name": N_("learner's display name"),
+    "first_name": N_("first word of the learner's name"),
+    "streak_days": N_("current streak length in days"),
+    "days": N_("current streak length in days"),
+    "longest_streak": N_("longest streak in days"),
+    "points": N_("points balance"),
+    "badge": N_("name of the learner's latest badge"),
+    "badge_name": N_("name of the learner's latest badge"),
+    "group": N_("name of the learner's study group"),
+    "group_name": N_("name of the learner's study group"),
+    "app_url": N_("link to the learning app"),
 }
 ALLOWED_FILTERS = frozenset(
     {"upper", "lower", "title", "capitalize", "trim", "default", "truncate", "int", "round", "length"}

@@ -17,7 +17,7 @@
     data.append("subject", (form.querySelector("[name=subject]") || {}).value || "");
     data.append("body", (form.querySelector("[name=body]") || {}).value || "");
     var mine = ++sent;
-    state.textContent = "updating...";
+    state.textContent = panel.getAttribute("data-updating") || "updating...";
     fetch(panel.getAttribute("data-preview-url"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
         if (!response.ok) {
@@ -32,7 +32,8 @@
         }
       })
       .catch(function () {
-        state.textContent = "(preview unavailable; save to check the template)";
+        state.textContent =
+          panel.getAttribute("data-unavailable") || "(preview unavailable; save to check the template)";
       });
   }
 
