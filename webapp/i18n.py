@@ -15,6 +15,7 @@ webapp/translations/<lang>/LC_MESSAGES/messages.po; `make i18n` extracts and upd
 """
 
 import logging
+import os
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -232,10 +233,14 @@ def compile_catalogues(directory: Path = TRANSLATIONS_DIR, force: bool = False) 
             continue
         with po.open("rb") as handle:
             catalog = read_po(handle, locale=po.parent.parent.name)
+        # Written aside and renamed: workers starting together never read a half-written file.
+        partial = mo.with_name(f"{mo.name}.{os.getpid()}.tmp")
         try:
-            with mo.open("wb") as handle:
+            with partial.open("wb") as handle:
                 write_mo(handle, catalog)
+            os.replace(partial, mo)
         except OSError as exc:  # a read-only install: `make install` compiles them instead
+            partial.unlink(missing_ok=True)
             log.warning("cannot compile %s: %s", po, exc)
             continue
         written.append(mo)
