@@ -1,14 +1,16 @@
-"""Throwaway databases for the test suite."""
+"""Throwaway databases for the test suite, and the SQL a block of it runs."""
 
 import os
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from webapp.config import normalise_database_url
+from webapp.extensions import db
 
 
 def in_ci() -> bool:
@@ -36,3 +38,21 @@ def scratch_postgres_database(base_url: str, label: str) -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+class Statements(list):
+    """The SQL statements the app's engine runs while the block runs, whitespace folded."""
+
+    def __enter__(self) -> "Statements":
+        event.listen(db.engine, "before_cursor_execute", self._note)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        event.remove(db.engine, "before_cursor_execute", self._note)
+
+    def _note(self, conn, cursor, statement, *args) -> None:
+        self.append(" ".join(statement.split()))
+
+    def on(self, table: str) -> list[str]:
+        """The statements that read from table."""
+        return [s for s in self if re.search(rf"\bFROM {table}\b", s)]

@@ -4,14 +4,14 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from tests import factories as f
 from tests.admin.support import staff_client
+from tests.dbutil import Statements
 from tests.reports import dataset, support
 from tests.reports.support import get, span_filter
 from tests.reports.test_learner_page import csv_rows, figures, flag
-from webapp.extensions import db
 from webapp.models import LearnerRiskFlag, User
 from webapp.models.core.enums import GroupRole
 from webapp.reports.pages.at_risk import COLUMNS, figure_text
@@ -221,22 +221,9 @@ def test_the_table_is_paged_and_the_pager_keeps_the_sort(app, session, flags, mo
     assert len(rows) == 4  # the CSV has every flag, not one page
 
 
-class _Statements:
-    def __enter__(self) -> list[str]:
-        self.seen: list[str] = []
-        event.listen(db.engine, "before_cursor_execute", self._note)
-        return self.seen
-
-    def __exit__(self, *exc) -> None:
-        event.remove(db.engine, "before_cursor_execute", self._note)
-
-    def _note(self, conn, cursor, statement, *args) -> None:
-        self.seen.append(" ".join(statement.split()))
-
-
 def test_district_counts_read_the_evaluations_not_the_flags(session, flags) -> None:
     flt = span_filter(None, AS_OF - timedelta(days=2), AS_OF)
-    with _Statements() as sql:
+    with Statements() as sql:
         series = dict(q.series(session, flt, {}))
         flagged = q.learners_flagged(session, flt.scope, AS_OF)
     assert series == {AS_OF - timedelta(days=1): 1, AS_OF: 3}
@@ -261,7 +248,7 @@ def test_the_refresh_counts_the_district_as_the_flags_do(session) -> None:
 
 def test_the_table_reads_one_page_and_one_count(session, flags) -> None:
     flt = span_filter(None, AS_OF - timedelta(days=29), AS_OF)
-    with _Statements() as sql:
+    with Statements() as sql:
         data = q.flagged_on(session, flt, {"sort": "learner", "page": 1})
     reads = [s for s in sql if "FROM learner_risk_flags" in s]
     assert data["total"] == 3

@@ -3,9 +3,10 @@
 import statistics
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories as f
+from tests.dbutil import Statements
 from tests.reports import dataset, support
 from webapp.extensions import db
 from webapp.models import DailyMetric, GroupMember, LearningSession
@@ -14,21 +15,6 @@ from webapp.models.core.enums import GroupRole
 from webapp.services.analytics.rollups import CHUNK_TABLES, EVALUATION_TABLES, refresh
 
 DAY = date(2024, 5, 6)
-
-
-class Statements:
-    """The SQL the app's engine runs while the block runs."""
-
-    def __enter__(self) -> list[str]:
-        self.seen: list[str] = []
-        event.listen(db.engine, "before_cursor_execute", self._note)
-        return self.seen
-
-    def __exit__(self, *exc) -> None:
-        event.remove(db.engine, "before_cursor_execute", self._note)
-
-    def _note(self, conn, cursor, statement, *args) -> None:
-        self.seen.append(" ".join(statement.split()))
 
 
 def _sessions(session, user, minutes: list[float], day: date = DAY) -> None:
