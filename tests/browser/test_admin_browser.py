@@ -151,6 +151,8 @@ def test_the_admin_in_hindi_from_its_own_language_switch(admin_server, page, art
     assert page.locator("html").get_attribute("lang") == "en"
     page.click(".language-switch button[value=hi]")
     page.wait_for_function("document.documentElement.lang === 'hi'")
+    # <html lang> is there before the editor's script: typing before it listens would go unseen.
+    page.wait_for_load_state("load")
     assert "/admin/notificationtemplate/edit/" in page.url  # back where the switch was used
     assert page.locator("input[type=submit]").first.get_attribute("value") == "सहेजें"
     warning = page.inner_text("#template-locale-warnings")
