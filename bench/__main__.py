@@ -13,7 +13,7 @@ from bench.apps import quiet_request_log
 from bench.datasets import CACHE, Builder
 from bench.measures import Section
 from bench.stats import markdown_table
-from bench.targets import evaluate
+from bench.targets import evaluate, scale_targets
 from webapp.config import normalise_database_url
 
 HERE = Path(__file__).resolve().parent
@@ -96,8 +96,11 @@ def sections() -> dict[str, Section]:
                 "full median",
                 "full p95",
                 "full / GROUP BY",
-                "one new day median",
-                "one new day p95",
+                "default (a new day) median",
+                "default p95",
+                "one day median",
+                "one day p95",
+                "write floor (x GROUP BY)",
             ],
         ),
         "jobs_day": Section(
@@ -259,6 +262,14 @@ def write(args, results: dict[str, Section], about, skipped: list[str], seconds:
     table = markdown_table(["target", "backend", "size", "result"], targets) if targets else None
     block = f"## {title}\n\n" + (table or "_no target could be evaluated_")
     block = kept.get(title, block) if not targets else block
+    print("\n" + block, flush=True)
+    parts.append(block)
+    scale = scale_targets(results)
+    title = "Targets (issue 14: scale), each beside its same-run reference"
+    headers = ["target", "backend", "size", "measured", "reference", "result"]
+    table = markdown_table(headers, scale) if scale else "_no target could be evaluated_"
+    block = f"## {title}\n\n{table}"
+    block = kept.get(title, block) if not scale else block
     print("\n" + block, flush=True)
     parts.append(block)
     findings = HERE / "FINDINGS.md"

@@ -84,6 +84,7 @@ def report_pages(section: Section, ds: Dataset, repeats: int) -> None:
             section.data.append(
                 {"page": page.label, "size": ds.size, "backend": ds.backend, "status": statuses}
                 | {"teacher": teacher.median, "operator": operator.median, "cached": warm_t.median}
+                | {"teacher_p95": teacher.p95, "operator_p95": operator.p95}
             )
     finally:
         dispose(cold)
@@ -115,6 +116,7 @@ def admin_lists(section: Section, ds: Dataset, repeats: int) -> None:
             )
             section.data.append(
                 {"page": page.label, "size": ds.size, "backend": ds.backend, "ms": timing.median}
+                | {"p95": timing.p95, "statements": statements}
             )
     finally:
         dispose(app)
@@ -132,11 +134,15 @@ def analytics_refresh(section: Section, ds: Dataset, builder: Builder, repeats: 
         row = {"size": ds.size, "backend": ds.backend, "group_by": scan.median}
         if not has_refresh:
             section.notes.append(f"{ds.label}: no `analytics refresh` command yet: only the GROUP BY floor")
-            full = one_day = None
+            full = default = one_day = None
+            floor_rows, floor = 0, None
         else:
             full = refresh.time_full(app, repeats if ds.size != "large" else min(repeats, 2))
-            one_day = refresh.time_incremental(app, max(3, repeats))
-            row |= {"full": full.median, "incremental": one_day.median}
+            floor_rows, floor = refresh.write_floor(app)  # what the full refresh just wrote
+            default = refresh.time_incremental(app, max(3, repeats))
+            one_day = refresh.time_one_day(app, max(3, repeats))
+            row |= {"floor": floor, "floor_rows": floor_rows}
+            row |= {"full": full.median, "incremental": default.median, "one_day": one_day.median}
         ratio = f"{full.median / scan.median:.1f}x" if full else "-"
         section.rows.append(
             [
@@ -147,8 +153,11 @@ def analytics_refresh(section: Section, ds: Dataset, builder: Builder, repeats: 
                 ms(full.median if full else None),
                 ms(full.p95 if full else None),
                 ratio,
+                ms(default.median if default else None),
+                ms(default.p95 if default else None),
                 ms(one_day.median if one_day else None),
                 ms(one_day.p95 if one_day else None),
+                f"{floor_rows:,} rows in {ms(floor)} ({floor / scan.median:.1f}x)" if floor else "-",
             ]
         )
         section.data.append(row)

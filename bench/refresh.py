@@ -1,11 +1,14 @@
-"""`analytics refresh`: full rebuild and one new day, against the floor of a raw GROUP BY day.
+"""`analytics refresh`: full rebuild, the default refresh and one day, against the floor of a
+raw GROUP BY day.
 
-Both run in-process through the command itself (no interpreter start-up in the
-time), on a throwaway copy of the dataset. "One new day" is made by deleting
-the rollups of the newest day, which the default (incremental) refresh then
-computes again along with its trailing window of late data.
+All run in-process (no interpreter start-up in the time), on a throwaway copy of the
+dataset. A new day is made by deleting the rollups of the newest day: the default
+refresh (the command without arguments) then computes it again along with its
+trailing window of late data (3 days); "one day" refreshes that day alone, as the
+15-minute job does for a day that ingest marked.
 """
 
+import time
 from datetime import date, timedelta
 
 import click
@@ -93,6 +96,20 @@ def time_incremental(app: Flask, repeats: int) -> Timing:
     return Timing(tuple(one_day() for _ in range(repeats)))
 
 
+def time_one_day(app: Flask, repeats: int) -> Timing:
+    """Time a refresh of the newest day alone (as the 15-minute job refreshes a day ingest marked
+    late), after its rollups were removed; the evaluations are current, so none runs."""
+    from webapp.services.analytics.rollups import refresh as refresh_days
+
+    def one_day() -> float:
+        newest = drop_newest_day(app)
+        with app.app_context():
+            return time_ms(lambda: refresh_days(db.engine, days=[newest]))
+
+    run_refresh(app)  # start from up-to-date rollups
+    return Timing(tuple(one_day() for _ in range(repeats)))
+
+
 def empty_rollups(app: Flask) -> None:
     """Delete every rollup row."""
     with app.app_context(), db.engine.begin() as conn:
@@ -100,12 +117,13 @@ def empty_rollups(app: Flask) -> None:
             conn.execute(text(f'DELETE FROM "{table}"'))  # noqa: S608
 
 
-def drop_newest_day(app: Flask) -> None:
-    """Delete the rollups of the newest day, as if its activity had just arrived."""
+def drop_newest_day(app: Flask) -> date:
+    """Delete the rollups of the newest day, as if its activity had just arrived; return the day."""
     with app.app_context(), db.engine.begin() as conn:
         newest = conn.execute(text("SELECT max(day) FROM daily_metrics")).scalar()
         for table in present(conn, ROLLUP_TABLES):
             conn.execute(text(f'DELETE FROM "{table}" WHERE day = :day'), {"day": newest})  # noqa: S608
+    return newest if isinstance(newest, date) else date.fromisoformat(str(newest))
 
 
 def present(conn, tables: tuple[str, ...]) -> list[str]:
@@ -114,3 +132,60 @@ def present(conn, tables: tuple[str, ...]) -> list[str]:
 
     names = set(inspect(conn).get_table_names())
     return [t for t in tables if t in names]
+
+
+# Everything a full refresh writes: the chunk tables and the evaluations.
+WRITTEN_TABLES = (
+    "learner_days", "daily_metrics", "hourly_metrics", "content_type_metrics", "points_reason_metrics",
+    "retention_cohorts", "learner_risk_flags", "risk_evaluations",
+)  # fmt: skip
+
+
+FOREIGN_KEYS = (
+    "SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+    " WHERE conrelid = CAST(:t AS regclass) AND contype = 'f'"
+)
+
+
+def write_floor(app: Flask) -> tuple[int, float]:
+    """Return (rows, ms) of writing what a full refresh wrote, and nothing else: each table's rows
+    copied by one INSERT ... SELECT into an empty table with the same indexes (and, on PostgreSQL,
+    its foreign keys), in one transaction as the refresh commits. No refresh can write its output
+    faster than this; computing it is on top."""
+    with app.app_context(), db.engine.connect() as conn:
+        pg = conn.dialect.name == "postgresql"
+        tables = present(conn, WRITTEN_TABLES)
+        copies = [(t, f"floor_{t}") for t in tables]
+        for table, copy in copies:
+            conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{copy}"')
+            if pg:
+                conn.exec_driver_sql(f'CREATE TABLE "{copy}" (LIKE "{table}" INCLUDING ALL)')
+                for (fk,) in conn.execute(text(FOREIGN_KEYS), {"t": table}):
+                    conn.exec_driver_sql(f'ALTER TABLE "{copy}" ADD {fk}')
+            else:
+                conn.exec_driver_sql(f'CREATE TABLE "{copy}" AS SELECT * FROM "{table}" WHERE 0')  # noqa: S608
+                indexes = conn.execute(
+                    text("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = :t"),
+                    {"t": table},
+                ).all()
+                for name, sql in indexes:
+                    if sql:  # autoindexes of UNIQUE constraints have no SQL: made below
+                        conn.exec_driver_sql(sql.replace(name, f"floor_{name}", 1).replace(table, copy))
+                for (name,) in [(n,) for n, sql in indexes if not sql]:
+                    cols = [r[2] for r in conn.exec_driver_sql(f'PRAGMA index_info("{name}")')]
+                    conn.exec_driver_sql(
+                        f'CREATE UNIQUE INDEX "floor_{name}" ON "{copy}" ({", ".join(cols)})'
+                    )
+        conn.commit()
+        rows = 0
+        try:
+            started = time.perf_counter()
+            with conn.begin():
+                for table, copy in copies:
+                    rows += conn.exec_driver_sql(f'INSERT INTO "{copy}" SELECT * FROM "{table}"').rowcount  # noqa: S608
+            spent = (time.perf_counter() - started) * 1000
+        finally:
+            for _table, copy in copies:
+                conn.exec_driver_sql(f'DROP TABLE IF EXISTS "{copy}"')
+            conn.commit()
+    return rows, spent
