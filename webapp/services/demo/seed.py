@@ -2,6 +2,7 @@
 
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -11,7 +12,7 @@ from webapp.services.demo import duels, notify, social
 from webapp.services.demo.activity import LearnerGenerator
 from webapp.services.demo.catalogue import write_catalogue
 from webapp.services.demo.context import Context
-from webapp.services.demo.database import bulk_loading, reset_sequences
+from webapp.services.demo.database import analyze_all, bulk_loading, deferred_indexes, reset_sequences
 from webapp.services.demo.parallel import can_fork, write_learners_in_parallel
 from webapp.services.demo.people import write_groups, write_staff
 from webapp.services.demo.sizes import SIZES
@@ -77,20 +78,22 @@ def seed_demo(
         _write_setup(ctx)
         connection.commit()
         parallel = send is None and workers > 1 and can_fork()
-        if parallel:
-            worker_rows = rows[0]
+        built = lambda done, total: _note("indexes", done, total, rows[0])  # noqa: E731
+        with deferred_indexes(connection, built) if send is None else nullcontext():
+            if parallel:
+                worker_rows = rows[0]
 
-            def tick(done: int, written: int) -> None:
-                _note("learners", done, spec.learners, worker_rows + written)
+                def tick(done: int, written: int) -> None:
+                    _note("learners", done, spec.learners, worker_rows + written)
 
-            write_learners_in_parallel(ctx, workers, tick)
-            rows[0] = sum(ctx.writer.counts.values())
-        else:
-            _write_learners(ctx, lambda done: _note("learners", done, spec.learners, rows[0]))
-        connection.commit()
-        if send is None:  # connections, duels, notices name learners by the seed's own ids
-            _write_social(ctx)
-            _note("social", 1, 1, rows[0])
+                write_learners_in_parallel(ctx, workers, tick)
+                rows[0] = sum(ctx.writer.counts.values())
+            else:
+                _write_learners(ctx, lambda done: _note("learners", done, spec.learners, rows[0]))
+            connection.commit()
+            if send is None:  # connections, duels, notices name learners by the seed's own ids
+                _write_social(ctx)
+                _note("social", 1, 1, rows[0])
         reset_sequences(connection)
         connection.commit()
     report = SeedReport(
@@ -104,6 +107,7 @@ def seed_demo(
         begun = time.perf_counter()
         report.derived = derive_state(session, end, progress)
         report.derive_seconds = time.perf_counter() - begun
+    analyze_all(session)
     return report
 
 
