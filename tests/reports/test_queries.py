@@ -8,12 +8,16 @@ import pytest
 
 from tests.reports import dataset, support
 from tests.reports.oracle import Oracle
-from webapp.reports.filters import ReportFilter
+from webapp.extensions import db
+from webapp.models import RiskEvaluation
+from webapp.reports.filters import PRESETS, ReportFilter
 from webapp.reports.pages import overview
 from webapp.reports.queries import active, attention, engagement, risk
 from webapp.reports.queries import overview as oq
 from webapp.reports.scope import Scope
 from webapp.services.analytics.buckets import FOCUS_BUCKETS, SPAN_BUCKETS
+from webapp.services.analytics.risk import RULE_WINDOWS, stored_rule_windows, write_rule_windows
+from webapp.services.analytics.sql import connection, locked_transaction
 
 SUBRANGE = (date(2024, 1, 8), date(2024, 1, 21))
 NO = {}
@@ -232,6 +236,35 @@ def test_learners_at_risk_per_day_and_by_rule_over_the_range(session, oracle, fi
             for user, rule in flags:
                 per_rule[rule].add(user)
         assert dict(risk.rule_counts(session, flt, NO)) == {r: len(per_rule.get(r, ())) for r in risk.RULES}
+
+
+def test_the_district_over_a_preset_reads_the_counts_the_refresh_stored(session, oracle, data):
+    stored = stored_rule_windows(session, dataset.AS_OF)
+    assert set(stored) == {str(n) for n in PRESETS}  # written by the refresh, for every preset
+    assert RULE_WINDOWS == PRESETS
+    for days in PRESETS:
+        flt = support.span_filter(None, dataset.AS_OF - timedelta(days=days - 1), dataset.AS_OF)
+        per_rule: dict[str, set] = defaultdict(set)
+        for day in days_of(flt):
+            for user, rule in _in_scope(oracle, oracle.flags(day), flt.scope.key):
+                per_rule[rule].add(user)
+        expected = {r: len(per_rule.get(r, ())) for r in risk.RULES}
+        assert stored[str(days)] == expected
+        assert dict(risk.rule_counts(session, flt, NO)) == expected
+    # What the page shows is what was stored (not a count of the flags made at request time).
+    stored["30"]["went_quiet"] = 999
+    table = RiskEvaluation.__table__
+    session.execute(table.update().where(table.c.as_of == dataset.AS_OF).values(rule_learners=stored))
+    flt = support.span_filter(None, dataset.AS_OF - timedelta(days=29), dataset.AS_OF)
+    assert dict(risk.rule_counts(session, flt, NO))["went_quiet"] == 999
+
+
+def test_rule_counts_are_stored_for_the_newest_evaluated_day_only(session, data):
+    with connection(db.engine) as (conn, d), locked_transaction(conn, d):
+        write_rule_windows(conn, d, dataset.AS_OF - timedelta(days=1))
+    session.expire_all()
+    assert stored_rule_windows(session, dataset.AS_OF) is None  # a backfill could make it stale
+    assert stored_rule_windows(session, dataset.AS_OF - timedelta(days=1)) is not None
 
 
 def test_the_flags_table_is_as_of_the_range_end(session, oracle, filters):

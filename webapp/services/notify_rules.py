@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from webapp.models import ChangeMark, Duel, StreakActivity, User, UserStreak
-from webapp.models.core.enums import DuelStatus, Role
+from webapp.models.core.enums import DuelStatus
 from webapp.services import marks
+from webapp.services.analytics.asof import learner_zones
 from webapp.services.notify import Event, local_midnight_after
 from webapp.services.timezones import learner_zone
 
@@ -21,8 +22,7 @@ DUEL_WINDOW = timedelta(days=3)  # duels created longer ago were notified or hav
 
 
 def _zones(session: Session) -> dict[str, object]:
-    names = session.scalars(select(User.timezone).where(User.role == Role.LEARNER).distinct())
-    return {name: learner_zone(name) for name in names}
+    return {name: learner_zone(name) for name in learner_zones(session)}
 
 
 def streaks_at_risk(session: Session, now: datetime) -> list[Event]:

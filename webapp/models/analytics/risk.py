@@ -2,13 +2,14 @@
 the rules were evaluated for (a day with no flag is a figure, zero; a day never evaluated is not)."""
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.models.core.base import Base
 from webapp.models.core.mixins import utcnow
-from webapp.models.core.types import UTCDateTime, big_id
+from webapp.models.core.types import JSONType, UTCDateTime, big_id
 
 
 class LearnerRiskFlag(Base):
@@ -39,6 +40,9 @@ class RiskEvaluation(Base):
 
     as_of: Mapped[date] = mapped_column(primary_key=True)
     learners_flagged: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The district's learners flagged by each rule on any day of the report presets' ranges ending
+    # on as_of: {"30": {"went_quiet": 1204, ...}, ...} (written for the newest evaluated day).
+    rule_learners: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def __repr__(self) -> str:

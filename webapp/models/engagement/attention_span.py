@@ -20,6 +20,7 @@ class AttentionSpan(IngestKeyMixin, LocalTimeMixin, Base):
         CheckConstraint("interruptions >= 0", name="interruptions_non_negative"),
         Index("ix_attention_spans_session_id", "session_id"),
         Index("ix_attention_spans_user_started", "user_id", "started_at"),
+        Index("ix_attention_spans_local_day", "local_day"),
         ingest_key_index("attention_spans"),
     )
     local_time_source = "started_at"

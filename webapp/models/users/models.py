@@ -96,6 +96,8 @@ class User(TimestampMixin, ActiveFlagMixin, Base):
 Index("uq_users_email_lower", func.lower(User.email), unique=True)
 # Lists sorted by learner name (the at-risk table): the first 100 by walking this index.
 Index("ix_users_display_name_lower", func.lower(User.display_name), User.id)
+# The learners' time zones (every page's "last complete day") read by a walk of the index.
+Index("ix_users_role_timezone", User.role, User.timezone)
 
 
 class UserProfile(TimestampMixin, Base):

@@ -1,6 +1,7 @@
 """Learners as the reports name them: by name, told apart by their groups when names are shared."""
 
-from collections import defaultdict
+import string
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
@@ -10,15 +11,20 @@ from webapp.models import GroupMember, StudyGroup, User
 from webapp.models.core.enums import GroupRole, Role
 from webapp.reports.definitions import phrase
 
+# lower() as SQLite (and PostgreSQL in the C locale) does it: ASCII letters only.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
 
 def _shared_names(session: Session, names: set[str]) -> set[str]:
-    query = (
-        select(User.display_name)
-        .where(User.role == Role.LEARNER, User.display_name.in_(names))
-        .group_by(User.display_name)
-        .having(func.count() > 1)
+    """The names that more than one learner has (exactly), found through the lower(display_name)
+    index: each name lowered both as Python does and as an ASCII-only lower() does, so that it
+    meets the database's own lower() whichever it is; exact names are then counted here."""
+    lowered = {n.lower() for n in names} | {n.translate(_ASCII_LOWER) for n in names}
+    query = select(User.display_name).where(
+        User.role == Role.LEARNER, func.lower(User.display_name).in_(lowered)
     )
-    return set(session.scalars(query))
+    counts = Counter(session.scalars(query))
+    return {found for found, n in counts.items() if n > 1 and found in names}
 
 
 def _groups(session: Session, ids: set[int]) -> dict[int, list[str]]:

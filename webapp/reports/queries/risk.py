@@ -19,7 +19,7 @@ from webapp.reports.filters import ReportFilter
 from webapp.reports.queries.common import Context, Row
 from webapp.reports.queries.people import labels
 from webapp.reports.scope import Scope
-from webapp.services.analytics.risk import RULES, latest_evaluation
+from webapp.services.analytics.risk import RULE_WINDOWS, RULES, latest_evaluation, stored_rule_windows
 
 # sort argument -> the columns it orders by; anything else falls back to DEFAULT_SORT.
 SORTS = {
@@ -84,7 +84,17 @@ def flagged_on(session: Session, flt: ReportFilter, ctx: Context) -> dict:
 
 
 def rule_counts(session: Session, flt: ReportFilter, ctx: Context) -> list[Row]:
-    """Rows (rule, learners flagged by it on any evaluated day of the range, in scope) for every rule."""
+    """Rows (rule, learners flagged by it on any evaluated day of the range, in scope) for every rule.
+
+    The district over a preset range ending on an evaluated day reads what the refresh counted
+    then (risk.rule_windows: the same count); any other scope or range counts the flags.
+    """
+    days = (flt.end - flt.start).days + 1
+    if flt.scope.group_ids is None and days in RULE_WINDOWS:
+        stored = (stored_rule_windows(session, flt.end) or {}).get(str(days))
+        if stored is not None:
+            rules = list(RULES) + sorted(set(stored) - set(RULES))
+            return [(rule, int(stored.get(rule, 0))) for rule in rules]
     f = LearnerRiskFlag
     # Each (rule, learner) once, then counted per rule: a hash of the pairs on PostgreSQL, read
     # from the (as_of, rule, user_id) index, where count(DISTINCT) would sort every flag of the range.

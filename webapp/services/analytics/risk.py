@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from itertools import accumulate
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, bindparam, func, null, select, text
 from sqlalchemy.orm import Session
 
 from webapp.i18n import N_
@@ -75,6 +75,9 @@ STREAK_DAYS = 7
 LOW_MASTERY = 0.4
 # The furthest back any rule looks from its as-of day (low mastery: 14 + 28 days).
 LOOKBACK_DAYS = 42
+# The report presets' lengths (webapp.reports.filters.PRESETS; a test keeps them equal): the
+# district's learners per rule over each, ending on the newest evaluated day, are stored with it.
+RULE_WINDOWS = (7, 30, 90)
 
 
 def _fsum(d: Dialect, expr: str) -> str:
@@ -344,14 +347,16 @@ def evaluate_days(
 
 
 def write_flags(conn: Connection, d: Dialect, days: Iterable[date]) -> int:
-    """Rewrite the flags and the evaluation record of each as-of day; return how many flags fired."""
+    """Rewrite the flags and the evaluation record of each as-of day; return how many flags fired.
+
+    The stored flags of a day are made equal to the evaluation by writing only the difference
+    (see _replace_flags): a day evaluated again on the same data writes no flag.
+    """
     fired = 0
     for as_of, flags in evaluate_days(conn, d, days).items():
         params = {"as_of": d.day(as_of)}
-        conn.execute(text("DELETE FROM learner_risk_flags WHERE as_of = :as_of"), params)
+        _replace_flags(conn, d, params, flags)
         conn.execute(text("DELETE FROM risk_evaluations WHERE as_of = :as_of"), params)
-        if flags:
-            _insert_flags(conn, d, params, flags)
         conn.execute(
             text(
                 "INSERT INTO risk_evaluations (as_of, learners_flagged, computed_at)"
@@ -375,6 +380,36 @@ _INSERT_ROWS = """
     VALUES (:as_of, :user_id, :rule, :value, :detail, CURRENT_TIMESTAMP)"""
 
 
+def _replace_flags(conn: Connection, d: Dialect, params: dict, flags: list[dict]) -> None:
+    """Make the stored flags of one as-of day these: delete the stored ones that are gone or
+    differ (value or detail), insert the new and the changed; keep the identical ones.
+
+    Writing a flag row (its four indexes and the foreign key) costs far more than reading it:
+    a backfill or a full refresh over days whose data did not change rewrote every flag before.
+    """
+    stored = conn.execute(
+        text("SELECT id, user_id, rule, value, detail FROM learner_risk_flags WHERE as_of = :as_of"), params
+    )
+    by_key = {(uid, rule): (row_id, value, detail) for row_id, uid, rule, value, detail in stored}
+    kept: set[int] = set()
+    fresh = []
+    for flag in flags:
+        old = by_key.get((flag["user_id"], flag["rule"]))
+        value = None if flag["value"] is None else float(flag["value"])
+        if old is not None and old[1] == value and old[2] == flag["detail"]:
+            kept.add(old[0])
+        else:
+            fresh.append(flag)
+    gone = [row_id for row_id, _value, _detail in by_key.values() if row_id not in kept]
+    for k in range(0, len(gone), 5000):
+        delete = text("DELETE FROM learner_risk_flags WHERE id IN :ids").bindparams(
+            bindparam("ids", expanding=True)
+        )
+        conn.execute(delete, {"ids": gone[k : k + 5000]})
+    if fresh:
+        _insert_flags(conn, d, params, fresh)
+
+
 def _insert_flags(conn: Connection, d: Dialect, params: dict, flags: list[dict]) -> None:
     if not d.pg:
         conn.execute(text(_INSERT_ROWS), [{**f, **params} for f in flags])
@@ -385,6 +420,43 @@ def _insert_flags(conn: Connection, d: Dialect, params: dict, flags: list[dict])
         "details": [f["detail"] for f in flags],
     }  # fmt: skip
     conn.execute(text(_INSERT_PG), {**params, **columns})
+
+
+def rule_windows(conn: Connection, d: Dialect, as_of: date) -> dict[str, dict[str, int]]:
+    """The district's learners flagged by each rule on any day of the RULE_WINDOWS days ending on
+    as_of: {"30": {"went_quiet": n, ...}, ...}, every rule present (0 when none).
+
+    One reading of the longest window: each (rule, learner)'s newest flag day in it, which lies
+    in a shorter window exactly when the learner was flagged by the rule on some day of it.
+    """
+    longest = max(RULE_WINDOWS)
+    sql = """
+        SELECT rule, MAX(as_of) FROM learner_risk_flags
+        WHERE as_of > :lo AND as_of <= :as_of GROUP BY rule, user_id"""
+    params = {"lo": d.day(as_of - timedelta(days=longest)), "as_of": d.day(as_of)}
+    out = {str(n): dict.fromkeys(RULES, 0) for n in RULE_WINDOWS}
+    for rule, newest in conn.execute(text(sql), params):
+        age = (as_of - as_date(newest)).days
+        for n in RULE_WINDOWS:
+            if age < n:
+                counts = out[str(n)]
+                counts[rule] = counts.get(rule, 0) + 1
+    return out
+
+
+def write_rule_windows(conn: Connection, d: Dialect, as_of: date) -> None:
+    """Store rule_windows(as_of) on the evaluation of as_of (if there is one), and only there: the
+    counts of an older day would go stale when a backfill changes its flags (pages count those)."""
+    table = RiskEvaluation.__table__
+    older = table.update().where(table.c.as_of != as_of, table.c.rule_learners.is_not(None))
+    conn.execute(older.values(rule_learners=null()))  # SQL NULL, not JSON null
+    windows = rule_windows(conn, d, as_of)
+    conn.execute(table.update().where(table.c.as_of == as_of).values(rule_learners=windows))
+
+
+def stored_rule_windows(session: Session | Connection, as_of: date) -> dict[str, dict[str, int]] | None:
+    """The rule counts stored with the evaluation of as_of (None: none stored)."""
+    return session.scalar(select(RiskEvaluation.rule_learners).where(RiskEvaluation.as_of == as_of))
 
 
 def evaluated_days(conn: Connection, d: Dialect, first: date, last: date) -> set[date]:

@@ -181,6 +181,9 @@ def evaluate(
     for k in range(0, len(days), CHUNK_DAYS):
         with locked_transaction(conn, d):
             rows += risk.write_flags(conn, d, days[k : k + CHUNK_DAYS])
+    if days or risk.stored_rule_windows(conn, as_of) is None:  # any flag of its windows may have changed
+        with locked_transaction(conn, d):
+            risk.write_rule_windows(conn, d, as_of)
     return rows, len(days)
 
 

@@ -12,6 +12,12 @@ from sqlalchemy import Connection, Engine
 
 # pg_advisory_xact_lock key of `analytics refresh` (any constant bigint, ours alone).
 REFRESH_LOCK_KEY = 5_311_904_215_001
+# Memory for each sort and hash of a refresh transaction on PostgreSQL (the server's default,
+# 4 MB, spilled a month's learner-day aggregate to disk at 2,000 learners). One connection
+# runs the refresh, so a few of these at once is all it ever holds.
+REFRESH_WORK_MEM = "64MB"
+# SQLite: the refresh connection's page cache, in KiB.
+REFRESH_SQLITE_CACHE_KB = 262_144
 
 
 class Dialect:
@@ -32,6 +38,12 @@ class Dialect:
         if self.pg:
             return f"({day} - DATE '2000-01-01')"
         return f"CAST(julianday({day}) AS INTEGER)"
+
+    def ordinal(self, day: str) -> str:
+        """Return SQL for a date's proleptic Gregorian ordinal (Python's date.toordinal())."""
+        if self.pg:
+            return f"({day} - DATE '0001-01-01' + 1)"
+        return f"(CAST(julianday({day}) AS INTEGER) - 1721424)"
 
     def week_start(self, day: str) -> str:
         """Return SQL for the Monday of the ISO week holding a date."""
@@ -69,7 +81,15 @@ def connection(engine: Engine) -> Iterator[tuple[Connection, Dialect]]:
         return
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("PRAGMA busy_timeout = 120000")
-        yield conn, dialect
+        # A page cache that holds a month of raw rows and the temp tables in memory (the default,
+        # 2 MB, rereads the file); put back before the pooled connection serves anyone else.
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{REFRESH_SQLITE_CACHE_KB}")
+        conn.exec_driver_sql("PRAGMA temp_store = MEMORY")
+        try:
+            yield conn, dialect
+        finally:
+            conn.exec_driver_sql("PRAGMA cache_size = -2000")
+            conn.exec_driver_sql("PRAGMA temp_store = DEFAULT")
 
 
 @contextmanager
@@ -80,6 +100,7 @@ def locked_transaction(conn: Connection, dialect: Dialect) -> Iterator[Connectio
             conn.commit()
         with conn.begin():
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({REFRESH_LOCK_KEY})")
+            conn.exec_driver_sql(f"SET LOCAL work_mem = '{REFRESH_WORK_MEM}'")
             yield conn
         return
     conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -4,8 +4,8 @@ Every raw row stores its learner-local day and hour (worked out when it was writ
 see `webapp.services.timezones`): nothing is converted here. Each raw table is read
 once per chunk, by a range scan on its timestamp index widened by a day on each side
 (a local day lies within UTC-12..UTC+14 of its UTC day) and cut to the chunk's days
-by the stored local day. Quiz attempts count on the local day they were submitted,
-submitted attempts only; they are read by their own local-day index.
+by the stored local day; attention spans and quiz attempts are read by their local-day
+index. Quiz attempts count on the local day they were submitted, submitted attempts only.
 """
 
 # ruff: noqa: S608 - SQL is composed from constants and dialect fragments; values are bound.
@@ -45,7 +45,7 @@ def stage_raw(conn: Connection, dialect: Dialect, lo: date, hi: date) -> dict:
     spans = """
         SELECT a.user_id, a.local_day AS day, a.focus_seconds, a.interruptions
         FROM attention_spans a
-        WHERE a.started_at >= :ts_lo AND a.started_at < :ts_hi AND a.local_day BETWEEN :lo AND :hi"""
+        WHERE a.local_day BETWEEN :lo AND :hi"""
     _temp(conn, dialect, "tmp_spans", spans, params)
     points = """
         SELECT p.user_id, p.local_day AS day, p.reason, p.amount
