@@ -44,22 +44,14 @@ HEADINGS = {
 }
 
 
-def _choose(boards: list[dict], raw: str | None) -> dict | None:
-    if raw is None:
-        return boards[0] if boards else None
-    if not raw.isdigit() or int(raw) > MAX_ID:
-        abort(404)
-    board = next((b for b in boards if b["id"] == int(raw)), None)
-    if board is None:
-        abort(404)  # no such board, or a group board of a group the user may not see
-    return board
-
-
 def load(session: Session, flt: ReportFilter, raw: str | None, args: MultiDict) -> Context:
     """The board of the URL (or the first one), and the boards the chooser lists."""
-    visible = q.visible_boards(session, flt.scope.visible)
-    board = _choose(visible, raw)
-    shown = [b for b in visible if b["group_id"] is None or b["group_id"] == flt.group_id or b is board]
+    if raw is not None and (not raw.isdigit() or int(raw) > MAX_ID):
+        abort(404)
+    board_id = int(raw) if raw is not None else None
+    shown, board = q.board_choices(session, flt.scope.visible, flt.group_id, board_id)
+    if raw is not None and board is None:
+        abort(404)  # no such board, or a group board of a group the user may not see
     if board is None:
         return {"board": None, "boards": shown, "cache_key": None}
     return {

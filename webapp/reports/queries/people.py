@@ -20,10 +20,10 @@ def _shared_names(session: Session, names: set[str]) -> set[str]:
     index: each name lowered both as Python does and as an ASCII-only lower() does, so that it
     meets the database's own lower() whichever it is; exact names are then counted here."""
     lowered = {n.lower() for n in names} | {n.translate(_ASCII_LOWER) for n in names}
-    query = select(User.display_name).where(
-        User.role == Role.LEARNER, func.lower(User.display_name).in_(lowered)
-    )
-    counts = Counter(session.scalars(query))
+    # The role is checked here: given `role = 'learner'` too, SQLite walks the role index (every
+    # learner) instead of the name index.
+    query = select(User.display_name, User.role).where(func.lower(User.display_name).in_(lowered))
+    counts = Counter(name for name, role in session.execute(query) if role == Role.LEARNER)
     return {found for found, n in counts.items() if n > 1 and found in names}
 
 
