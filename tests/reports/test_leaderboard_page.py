@@ -53,7 +53,7 @@ def board_rows(
 ) -> list[dict]:
     """The table of the board's period holding end, as the page reads it."""
     flt = support.span_filter(group, LAST_WEEK, end)
-    board = next(b for b in q.visible_boards(session, visible) if b["id"] == board_id)
+    _shown, board = q.board_choices(session, visible, group, board_id)
     return q.board_table(session, flt, {"board": board})
 
 
@@ -107,12 +107,16 @@ def test_a_group_narrows_the_table_and_teachers_see_their_boards_only(session, b
     f.make_member(session, group=mine, user_id=board["ids"]["d"])
     f.make_member(session, group=mine, user=f.make_teacher(session), role=GroupRole.TEACHER)
     own_board = f.make_leaderboard(session, study_group=mine)
-    f.make_leaderboard(session, study_group=theirs)
+    their_board = f.make_leaderboard(session, study_group=theirs)
     rows = board_rows(session, board["id"], group=mine.id)
     assert [(r["name"], r["rank"]) for r in rows] == [("b", 2), ("d", 4)]  # global ranks kept
-    visible = {b["id"] for b in q.visible_boards(session, frozenset({mine.id}))}
-    assert visible == {board["id"], own_board.id}
-    assert len(q.visible_boards(session, None)) == 3
+    shown, _first = q.board_choices(session, frozenset({mine.id}), mine.id, None)
+    assert {b["id"] for b in shown} == {board["id"], own_board.id}
+    assert q.board_choices(session, frozenset({mine.id}), None, their_board.id)[1] is None  # not theirs
+    shown, first = q.board_choices(session, None, None, None)
+    # The operator's chooser: the global boards, and the first board by name, which it shows.
+    assert {b["id"] for b in shown} == {board["id"], first["id"]}
+    assert q.board_choices(session, None, None, their_board.id)[1]["id"] == their_board.id  # may open any
 
 
 def test_board_learners_and_reason_scope() -> None:

@@ -24,18 +24,6 @@ TABLE_LIMIT = 200
 TOP_N = 10
 
 
-def visible_boards(session: Session, groups: frozenset[int] | None) -> list[dict]:
-    """Return the active boards a user may open: all, or global ones and those of their groups."""
-    b = Leaderboard  # columns, not ORM objects: a district has a board per group and period
-    query = select(b.id, b.name, b.period, b.study_group_id).where(b.is_active).order_by(b.name, b.id)
-    if groups is not None:
-        query = query.where(or_(b.study_group_id.is_(None), b.study_group_id.in_(groups)))
-    return [
-        {"id": r.id, "name": r.name, "period": r.period.value, "group_id": r.study_group_id}
-        for r in session.execute(query)
-    ]
-
-
 def _board_rows(session: Session, query) -> list[dict]:
     return [
         {"id": r.id, "name": r.name, "period": r.period.value, "group_id": r.study_group_id}
