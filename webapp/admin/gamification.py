@@ -224,7 +224,10 @@ class PointsTransactionView(SecureModelView):
     column_list = ("created_at", "user", "amount", "reason", "note", "source_type", "source_id", "created_by")
     column_searchable_list = ("user.email", "idempotency_key", "source_id")
     column_filters = ("created_at", "reason", "amount", "source_type", "user.email")
-    column_default_sort = ("id", True)
+    # Newest first by time: under "id DESC" a learner's page walked the primary key backwards
+    # on PostgreSQL without statistics (391,000 rows read for 25 at 1.3 M); by time it reads
+    # the learner's entries through (user_id, created_at). Ties by id.
+    column_default_sort = [("created_at", True), ("id", True)]
 
 
 class LeaderboardView(SecureModelView):
