@@ -217,3 +217,21 @@ def test_the_migration_partitions_existing_rows_and_retention_drops_old_months(b
         assert kind == "r"
         assert connection.execute(text("SELECT count(*) FROM session_events")).scalar() == 2
     engine.dispose()
+
+
+def test_the_demo_seed_writes_its_events_into_their_months(app, session):
+    """A load of past months lands in their partitions, not in the default one (PostgreSQL)."""
+    from webapp.services.demo import seed_demo
+
+    end = date(2025, 3, 31)
+    seed_demo(session, "tiny", 3, end, derive=False)
+    if not is_postgres(session):
+        return
+    for table in ("session_events", "behavior_events"):
+        rows = session.execute(
+            text(f"SELECT tableoid::regclass::text, count(*) FROM {table} GROUP BY 1")  # noqa: S608
+        ).all()
+        found = dict(rows)
+        assert sum(found.values()) > 0
+        assert f"{table}_default" not in found  # every row in its month's partition
+        assert partition_name(table, month_start(end)) in found

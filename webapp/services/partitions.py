@@ -127,6 +127,24 @@ def ensure_partitions(connection: Connection, today: date, ahead: int = AHEAD_MO
     return created
 
 
+def ensure_months(connection: Connection, first: date, last: date) -> list[str]:
+    """Create the partitions (and the default partition) of every month from first to last of
+    every partitioned table that lacks them; return the names created. A load of past months
+    (the demo seed) calls it first, so that its rows land in their months, not in the default."""
+    created: list[str] = []
+    for table in PARTITIONED:
+        if not is_partitioned(connection, table):
+            continue
+        if ensure_default(connection, table):
+            created.append(f"{table}_default")
+        month = month_start(first)
+        while month <= last:
+            if create_month(connection, table, month):
+                created.append(partition_name(table, month))
+            month = month_start(month, 1)
+    return created
+
+
 def create_partitions(session: Session, today: date | None = None) -> dict:
     """The `raw_partitions` job: this month's and the coming months' partitions (PostgreSQL)."""
     created = ensure_partitions(session.connection(), today or datetime.now(UTC).date())

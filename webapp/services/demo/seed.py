@@ -4,7 +4,7 @@ import time
 from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from webapp.services.demo.people import write_groups, write_staff
 from webapp.services.demo.sizes import SIZES
 from webapp.services.demo.via_api import ApiWriter, Send
 from webapp.services.demo.writer import BulkWriter
+from webapp.services.partitions import ensure_months
 from webapp.services.recompute import recompute_all
 
 # progress(step, done, total, rows_written)
@@ -76,6 +77,8 @@ def seed_demo(
         writer = BulkWriter(connection, on_rows) if send is None else ApiWriter(connection, on_rows, send)
         ctx = Context(writer, spec, seed, end)
         _write_setup(ctx)
+        # PostgreSQL: the raw events' monthly partitions of the demo's days (with a day either side).
+        ensure_months(connection, end - timedelta(days=spec.days + 1), end + timedelta(days=1))
         connection.commit()
         parallel = send is None and workers > 1 and can_fork()
         built = lambda done, total: _note("indexes", done, total, rows[0])  # noqa: E731
