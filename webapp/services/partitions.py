@@ -114,17 +114,7 @@ def is_partitioned(connection: Connection, table: str) -> bool:
 def ensure_partitions(connection: Connection, today: date, ahead: int = AHEAD_MONTHS) -> list[str]:
     """Create this month's and the next `ahead` months' partitions (and the default partition)
     of every partitioned table that lacks them; return the names created."""
-    created: list[str] = []
-    for table in PARTITIONED:
-        if not is_partitioned(connection, table):
-            continue
-        if ensure_default(connection, table):
-            created.append(f"{table}_default")
-        for shift in range(ahead + 1):
-            month = month_start(today, shift)
-            if create_month(connection, table, month):
-                created.append(partition_name(table, month))
-    return created
+    return ensure_months(connection, today, month_start(today, ahead))
 
 
 def ensure_months(connection: Connection, first: date, last: date) -> list[str]:

@@ -93,15 +93,18 @@ def rule_counts(session: Session, flt: ReportFilter, ctx: Context) -> list[Row]:
     if flt.scope.group_ids is None and days in RULE_WINDOWS:
         stored = (stored_rule_windows(session, flt.end) or {}).get(str(days))
         if stored is not None:
-            rules = list(RULES) + sorted(set(stored) - set(RULES))
-            return [(rule, int(stored.get(rule, 0))) for rule in rules]
+            return _per_rule(stored)
     f = LearnerRiskFlag
     # Each (rule, learner) once, then counted per rule: a hash of the pairs on PostgreSQL, read
     # from the (as_of, rule, user_id) index, where count(DISTINCT) would sort every flag of the range.
     pairs = _scoped(select(f.rule, f.user_id).where(f.as_of.between(flt.start, flt.end)), flt.scope)
     pairs = pairs.distinct().subquery()
     query = select(pairs.c.rule, func.count()).group_by(pairs.c.rule)
-    found = dict(session.execute(query).tuples().all())
+    return _per_rule(dict(session.execute(query).tuples().all()))
+
+
+def _per_rule(found: dict[str, int]) -> list[Row]:
+    """Rows (rule, count) for every documented rule (0 when none), then any other rule found."""
     rules = list(RULES) + sorted(set(found) - set(RULES))
     return [(rule, int(found.get(rule, 0))) for rule in rules]
 

@@ -380,6 +380,11 @@ _INSERT_ROWS = """
     VALUES (:as_of, :user_id, :rule, :value, :detail, CURRENT_TIMESTAMP)"""
 
 
+_DELETE_FLAGS = text("DELETE FROM learner_risk_flags WHERE id IN :ids").bindparams(
+    bindparam("ids", expanding=True)
+)
+
+
 def _replace_flags(conn: Connection, d: Dialect, params: dict, flags: list[dict]) -> None:
     """Make the stored flags of one as-of day these: delete the stored ones that are gone or
     differ (value or detail), insert the new and the changed; keep the identical ones.
@@ -402,10 +407,7 @@ def _replace_flags(conn: Connection, d: Dialect, params: dict, flags: list[dict]
             fresh.append(flag)
     gone = [row_id for row_id, _value, _detail in by_key.values() if row_id not in kept]
     for k in range(0, len(gone), 5000):
-        delete = text("DELETE FROM learner_risk_flags WHERE id IN :ids").bindparams(
-            bindparam("ids", expanding=True)
-        )
-        conn.execute(delete, {"ids": gone[k : k + 5000]})
+        conn.execute(_DELETE_FLAGS, {"ids": gone[k : k + 5000]})
     if fresh:
         _insert_flags(conn, d, params, fresh)
 
