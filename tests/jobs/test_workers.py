@@ -48,15 +48,19 @@ def learners_with_new_sessions(session, count: int) -> list[int]:
     """Learners with yesterday's session counted, and a new one today that ingest marked."""
     f.make_leaderboard(session, period=LeaderboardPeriod.WEEKLY)
     now = datetime.now(UTC)
+    # Today's session starts today even in the first half hour of a UTC day (it may then end a
+    # few minutes from now); yesterday's starts a day before it.
+    midnight = datetime.combine(now.date(), datetime.min.time(), tzinfo=UTC)
+    today_at = max(now - timedelta(minutes=30), midnight + timedelta(seconds=1))
     ids = []
     for _ in range(count):
         learner = f.make_learner(session, timezone="UTC")
-        f.make_session(session, user=learner, started_at=now - timedelta(days=1, minutes=40))
+        f.make_session(session, user=learner, started_at=today_at - timedelta(days=1))
         ids.append(learner.id)
     session.commit()
     recompute_all(session)
     for user_id in ids:
-        f.make_session(session, user_id=user_id, started_at=now - timedelta(minutes=30))
+        f.make_session(session, user_id=user_id, started_at=today_at)
     marks.mark(session, [(user_id, now.date()) for user_id in ids])
     session.commit()
     return ids
